@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every environment variable the platform reads. `.env.example` documents each one. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Platform fee on internal sales in basis points (1000 = 10%); the Global Admin changes it at run time later. */
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** How often the worker sweeps holds whose timeout has passed. */
+  HOLD_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  /** How often the worker seals a checkpoint of each pool's ledger chain. */
+  LEDGER_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  /** Seconds SIGTERM waits for in-flight requests and jobs before forcing the exit. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  NOWPAYMENTS_API_KEY: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once; the message names every bad variable and never echoes its value. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };
+}
+
+/** Loads `.env` from the working directory when present (variables already set win), then parses. */
+export function loadEnv(): Env {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return parseEnv(process.env);
+}
+
+/** What each optional integration needs, to say at start why it is off. */
+export function optionalParts(env: Env): { name: string; on: boolean; why: string }[] {
+  const part = (name: string, variable: keyof Env) => ({
+    name,
+    on: env[variable] !== undefined,
+    why: env[variable] === undefined ? `${variable} not set` : 'configured',
+  });
+  return [
+    {
+      name: 'Event bus',
+      on: true,
+      why: env.REDIS_URL ? 'Redis Streams' : 'in-memory (REDIS_URL not set; one process only)',
+    },
+    part('Discord bot', 'DISCORD_TOKEN'),
+    part('Telegram bot', 'TELEGRAM_BOT_TOKEN'),
+    part('Stripe payments', 'STRIPE_SECRET_KEY'),
+    part('NOWPayments', 'NOWPAYMENTS_API_KEY'),
+  ];
+}

@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { canonicalJson } from '../../lib/canonical-json.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
+import { applyCommand, type BatchState, type DraftTransfer, type HoldRecord } from './apply.ts';
+import { sealDrafts } from './chain.ts';
+import { transferFromJson, transferToJson } from './codec.ts';
+import type { BatchWrite, LedgerStore, LedgerTx } from './store.ts';
+import type { Account, CommandResult, LedgerCommand, LedgerEvent } from './types.ts';
+
+export interface LedgerEngineOptions {
+  /** Most commands one database transaction carries. */
+  maxBatch?: number;
+  /** Attempts of one batch after retryable database errors before its commands run one by one. */
+  maxAttempts?: number;
+  logger?: Logger;
+}
+
+type Outcome = { ok: true; result: CommandResult } | { ok: false; error: AppError };
+
+interface Queued {
+  command: LedgerCommand;
+  requestHash: string;
+  resolve: (result: CommandResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: commands that arrive while a batch is in the database wait in a queue and go together in the next
+ * transaction. Each command still succeeds or fails on its own (a linked chain as a whole), in arrival order, against
+ * balances read under row locks — batching changes how many commits there are, not what any command sees.
+ */
+export class LedgerEngine {
+  private readonly queue: Queued[] = [];
+  /** The drain loop that is running, if any; cleared in the same tick as the loop sees an empty queue. */
+  private draining: Promise<void> | null = null;
+  private readonly maxBatch: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly options: LedgerEngineOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 256;
+    this.maxAttempts = options.maxAttempts ?? 6;
+  }
+
+  /** Applies a command (one transfer or a linked chain) exactly once per idempotency key. Fails with AppError. */
+  submit(command: LedgerCommand): Promise<CommandResult> {
+    if (!command.idempotencyKey || command.idempotencyKey.length > 200) {
+      return Promise.reject(new AppError('VALIDATION_FAILED', 'idempotency key must be 1..200 characters'));
+    }
+    const requestHash = createHash('sha256').update(canonicalJson(command)).digest('hex');
+    return new Promise<CommandResult>((resolve, reject) => {
+      this.queue.push({ command, requestHash, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Resolves when every command submitted so far has settled. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    // Yield once so that commands submitted in the same tick share the first batch.
+    await Promise.resolve();
+    for (;;) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      if (batch.length === 0) {
+        // No await between the empty check and this: a submit after it starts a new loop.
+        this.draining = null;
+        return;
+      }
+      await this.runBatch(batch);
+    }
+  }
+
+  private async runBatch(batch: Queued[]): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      try {
+        const outcomes = await this.store.transaction((tx) => this.process(tx, batch));
+        batch.forEach((item, index) => {
+          const outcome = outcomes[index];
+          if (!outcome) item.reject(new Error('ledger batch lost an outcome'));
+          else if (outcome.ok) item.resolve(outcome.result);
+          else item.reject(outcome.error);
+        });
+        return;
+      } catch (error) {
+        lastError = error;
+        if (!this.store.isRetryable(error)) break;
+        await sleep(Math.random() * 2 ** attempt);
+      }
+    }
+    if (batch.length > 1) {
+      // One command's fault must not fail the others: run them alone so that only its own caller sees the error.
+      this.options.logger?.warn({ err: lastError, size: batch.length }, 'ledger batch failed; retrying one by one');
+      for (const item of batch) await this.runBatch([item]);
+      return;
+    }
+    batch[0]?.reject(lastError);
+  }
+
+  private async process(tx: LedgerTx, batch: Queued[]): Promise<Outcome[]> {
+    const outcomes: (Outcome | undefined)[] = new Array(batch.length);
+    const leaderByKey = new Map<string, number>();
+    const followers: number[] = [];
+    batch.forEach((item, index) => {
+      if (leaderByKey.has(item.command.idempotencyKey)) followers.push(index);
+      else leaderByKey.set(item.command.idempotencyKey, index);
+    });
+
+    const stored = await tx.findIdempotency([...leaderByKey.keys()]);
+    const toApply: number[] = [];
+    for (const index of leaderByKey.values()) {
+      const item = batch[index] as Queued;
+      const previous = stored.get(item.command.idempotencyKey);
+      if (!previous) toApply.push(index);
+      else if (previous.requestHash !== item.requestHash) outcomes[index] = reused(item);
+      else outcomes[index] = { ok: true, result: { transfers: previous.result.map(transferFromJson), replayed: true } };
+    }
+
+    const holdIds = new Set<string>();
+    const accountIds = new Set<string>();
+    for (const index of toApply) {
+      for (const input of (batch[index] as Queued).command.transfers) {
+        if (input.type === 'transfer' || input.type === 'hold') {
+          accountIds.add(input.debitAccountId);
+          accountIds.add(input.creditAccountId);
+        } else holdIds.add(input.holdId);
+      }
+    }
+    const holdTransfers = holdIds.size > 0 ? await tx.loadHolds([...holdIds]) : new Map();
+    for (const hold of holdTransfers.values()) {
+      accountIds.add(hold.debitAccountId);
+      accountIds.add(hold.creditAccountId);
+    }
+    const { accounts, nowMs } = await tx.lockAccounts([...accountIds]);
+    const resolutions = holdTransfers.size > 0 ? await tx.loadResolutions([...holdTransfers.keys()]) : new Map();
+    const holds = new Map<string, HoldRecord>();
+    for (const [id, transfer] of holdTransfers) holds.set(id, { transfer, resolution: resolutions.get(id) ?? null });
+    const state: BatchState = { nowMs, accounts: cloneAccounts(accounts), holds };
+
+    const applied: { index: number; drafts: DraftTransfer[] }[] = [];
+    const events: LedgerEvent[] = [];
+    for (const index of toApply) {
+      const item = batch[index] as Queued;
+      const outcome = applyCommand(state, item.command);
+      if (!outcome.ok) {
+        outcomes[index] = { ok: false, error: chainError(outcome.code, outcome.index) };
+        continue;
+      }
+      applied.push({ index, drafts: outcome.transfers });
+      events.push(...outcome.events);
+    }
+
+    if (applied.length > 0) {
+      const poolIds = [...new Set(applied.flatMap(({ drafts }) => drafts.map((draft) => draft.poolId)))];
+      const heads = await tx.lockPoolHeads(poolIds);
+      const write: BatchWrite = {
+        transfers: [],
+        accounts: changedAccounts(accounts, state.accounts),
+        openedHolds: [],
+        closedHoldIds: [],
+        idempotency: [],
+        events,
+        heads: [],
+      };
+      for (const { index, drafts } of applied) {
+        const item = batch[index] as Queued;
+        const transfers = sealDrafts(drafts, heads);
+        write.transfers.push(...transfers);
+        for (const transfer of transfers) {
+          if (transfer.kind === 'pending' && transfer.timeoutAt) {
+            write.openedHolds.push({ holdId: transfer.id, poolId: transfer.poolId, timeoutAt: transfer.timeoutAt });
+          } else if (transfer.pendingId) write.closedHoldIds.push(transfer.pendingId);
+        }
+        write.idempotency.push({
+          key: item.command.idempotencyKey,
+          requestHash: item.requestHash,
+          result: transfers.map(transferToJson),
+        });
+        outcomes[index] = { ok: true, result: { transfers, replayed: false } };
+      }
+      write.heads = [...heads.values()].filter((head) => poolIds.includes(head.poolId));
+      assertBatchBalanced(write, accounts);
+      await tx.write(write);
+    }
+
+    for (const index of followers) {
+      const item = batch[index] as Queued;
+      const leader = batch[leaderByKey.get(item.command.idempotencyKey) as number] as Queued;
+      const leaderOutcome = outcomes[leaderByKey.get(item.command.idempotencyKey) as number];
+      if (leader.requestHash !== item.requestHash) outcomes[index] = reused(item);
+      else if (leaderOutcome?.ok) outcomes[index] = { ok: true, result: { ...leaderOutcome.result, replayed: true } };
+      else outcomes[index] = leaderOutcome;
+    }
+    return outcomes.map((outcome) => outcome ?? { ok: false, error: new AppError('VALIDATION_FAILED') });
+  }
+}
+
+function reused(item: Queued): Outcome {
+  return {
+    ok: false,
+    error: new AppError('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used with a different request', {
+      idempotencyKey: item.command.idempotencyKey,
+    }),
+  };
+}
+
+function chainError(code: ErrorCode, index: number): AppError {
+  return new AppError(code, `${code} at transfer ${index} of the chain`, { index });
+}
+
+function cloneAccounts(accounts: Map<string, Account>): Map<string, Account> {
+  return new Map([...accounts].map(([id, account]) => [id, { ...account }]));
+}
+
+function changedAccounts(before: Map<string, Account>, after: Map<string, Account>): Account[] {
+  return [...after.values()].filter((account) => {
+    const old = before.get(account.id);
+    return (
+      !old ||
+      old.debitsPendingMicros !== account.debitsPendingMicros ||
+      old.debitsPostedMicros !== account.debitsPostedMicros ||
+      old.creditsPendingMicros !== account.creditsPendingMicros ||
+      old.creditsPostedMicros !== account.creditsPostedMicros
+    );
+  });
+}
+
+/**
+ * Double entry, checked before anything is written: over the accounts a batch changed, debits moved exactly as much
+ * as credits did, posted and pending alike, and no account that may not overdraw is overdrawn.
+ */
+function assertBatchBalanced(write: BatchWrite, before: Map<string, Account>): void {
+  let postedDelta = 0n;
+  let pendingDelta = 0n;
+  for (const account of write.accounts) {
+    const old = before.get(account.id);
+    if (!old) throw new Error(`ledger invariant broken: account ${account.id} changed without a lock`);
+    postedDelta +=
+      account.creditsPostedMicros - old.creditsPostedMicros - (account.debitsPostedMicros - old.debitsPostedMicros);
+    pendingDelta +=
+      account.creditsPendingMicros - old.creditsPendingMicros - (account.debitsPendingMicros - old.debitsPendingMicros);
+    if (account.noOverdraft && account.debitsPostedMicros + account.debitsPendingMicros > account.creditsPostedMicros) {
+      throw new Error(`ledger invariant broken: account ${account.id} overdrawn`);
+    }
+  }
+  if (postedDelta !== 0n || pendingDelta !== 0n) {
+    throw new Error(`ledger invariant broken: batch unbalanced (posted ${postedDelta}, pending ${pendingDelta})`);
+  }
+  for (const transfer of write.transfers) {
+    if (transfer.amountMicros <= 0n) throw new Error(`ledger invariant broken: transfer ${transfer.id} amount <= 0`);
+    if (transfer.debitAccountId === transfer.creditAccountId) throw new Error('ledger invariant broken: self transfer');
+  }
+}

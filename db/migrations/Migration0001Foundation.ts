@@ -1,0 +1,156 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * Users, access tokens, pools (the first slice: later issues add settings) and the ledger.
+ * The ledger tables that hold history (transfers, checkpoints) refuse UPDATE, DELETE and TRUNCATE in a trigger:
+ * corrections are reversing transfers. Account totals are a projection of the transfers, kept in the same
+ * transaction and recomputable by verification.
+ */
+export class Migration0001Foundation extends Migration {
+  override up(): void {
+    this.addSql(`
+create table users (
+  id uuid primary key,
+  display_name text not null check (length(display_name) between 1 and 100),
+  is_global_admin boolean not null default false,
+  locale text not null default 'en' check (locale in ('en', 'ru')),
+  created_at timestamptz not null default now()
+);
+-- The first user ever is the Global Admin, and there is one.
+create unique index users_one_global_admin on users ((true)) where is_global_admin;
+create unique index users_display_name on users (lower(display_name));
+
+create table personal_access_tokens (
+  id uuid primary key,
+  user_id uuid not null references users(id),
+  name text not null,
+  token_hash text not null unique,
+  scopes text[] not null default '{}',
+  created_at timestamptz not null default now(),
+  last_used_at timestamptz,
+  revoked_at timestamptz
+);
+create index personal_access_tokens_user on personal_access_tokens (user_id);
+
+create table pools (
+  id uuid primary key,
+  name text not null check (length(name) between 1 and 100),
+  type text not null check (type in ('public', 'private', 'premium')),
+  currency text not null default 'PRC' check (currency ~ '^[A-Z0-9]{2,12}$'),
+  owner_user_id uuid not null references users(id),
+  created_at timestamptz not null default now()
+);
+
+create table ledger_accounts (
+  id uuid primary key,
+  pool_id uuid references pools(id),
+  currency text not null check (currency ~ '^[A-Z0-9]{2,12}$'),
+  kind text not null check (kind in ('member', 'treasury', 'escrow', 'platform_fee', 'custodial', 'external')),
+  user_id uuid references users(id),
+  no_overdraft boolean not null,
+  debits_pending bigint not null default 0 check (debits_pending >= 0),
+  debits_posted bigint not null default 0 check (debits_posted >= 0),
+  credits_pending bigint not null default 0 check (credits_pending >= 0),
+  credits_posted bigint not null default 0 check (credits_posted >= 0),
+  created_at timestamptz not null default now(),
+  constraint ledger_accounts_available_not_negative
+    check (not no_overdraft or debits_posted + debits_pending <= credits_posted),
+  constraint ledger_accounts_member_has_user check ((kind = 'member') = (user_id is not null)),
+  constraint ledger_accounts_platform_has_no_pool
+    check ((kind in ('platform_fee', 'custodial', 'external')) = (pool_id is null)),
+  constraint ledger_accounts_identity unique nulls not distinct (pool_id, kind, user_id, currency)
+);
+create index ledger_accounts_user on ledger_accounts (user_id) where user_id is not null;
+
+create table ledger_transfers (
+  id uuid primary key,
+  pool_id uuid not null references pools(id),
+  seq bigint not null check (seq > 0),
+  kind text not null check (kind in ('posted', 'pending', 'post_pending', 'void_pending', 'expire_pending')),
+  debit_account_id uuid not null references ledger_accounts(id),
+  credit_account_id uuid not null references ledger_accounts(id),
+  amount bigint not null check (amount > 0),
+  currency text not null,
+  pending_id uuid references ledger_transfers(id),
+  timeout_at timestamptz,
+  linked_id uuid,
+  code text not null check (length(code) between 1 and 64),
+  memo text not null default '' check (length(memo) <= 500),
+  created_at timestamptz not null,
+  prev_hash text not null,
+  hash text not null,
+  constraint ledger_transfers_distinct_accounts check (debit_account_id <> credit_account_id),
+  constraint ledger_transfers_resolution_names_hold
+    check ((kind in ('post_pending', 'void_pending', 'expire_pending')) = (pending_id is not null)),
+  constraint ledger_transfers_hold_has_timeout check ((kind = 'pending') = (timeout_at is not null))
+);
+create unique index ledger_transfers_pool_seq on ledger_transfers (pool_id, seq);
+-- A pending transfer resolves exactly once: posted, voided or expired.
+create unique index ledger_transfers_one_resolution on ledger_transfers (pending_id) where pending_id is not null;
+create index ledger_transfers_debit on ledger_transfers (debit_account_id);
+create index ledger_transfers_credit on ledger_transfers (credit_account_id);
+
+-- Holds still pending, for the expiry sweep. A projection: rows leave when the hold resolves.
+create table ledger_open_holds (
+  hold_id uuid primary key,
+  pool_id uuid not null,
+  timeout_at timestamptz not null
+);
+create index ledger_open_holds_timeout on ledger_open_holds (timeout_at);
+
+create table ledger_idempotency (
+  key text primary key,
+  request_hash text not null,
+  result jsonb not null,
+  created_at timestamptz not null default now()
+);
+
+create table ledger_pool_heads (
+  pool_id uuid primary key references pools(id),
+  last_seq bigint not null,
+  last_hash text not null
+);
+
+create table ledger_checkpoints (
+  pool_id uuid not null references pools(id),
+  seq bigint not null,
+  hash text not null,
+  created_at timestamptz not null default now(),
+  primary key (pool_id, seq)
+);
+
+create function ledger_forbid_change() returns trigger language plpgsql as $fn$
+begin
+  raise exception 'ledger history is append-only: % on % is refused; post a reversing transfer instead',
+    tg_op, tg_table_name using errcode = 'P0001';
+end
+$fn$;
+create trigger ledger_transfers_append_only before update or delete on ledger_transfers
+  for each row execute function ledger_forbid_change();
+create trigger ledger_transfers_no_truncate before truncate on ledger_transfers
+  for each statement execute function ledger_forbid_change();
+create trigger ledger_checkpoints_append_only before update or delete on ledger_checkpoints
+  for each row execute function ledger_forbid_change();
+create trigger ledger_checkpoints_no_truncate before truncate on ledger_checkpoints
+  for each statement execute function ledger_forbid_change();
+
+create table outbox_events (
+  id bigint generated always as identity primary key,
+  type text not null,
+  pool_id uuid,
+  payload jsonb not null,
+  created_at timestamptz not null default now(),
+  published_at timestamptz
+);
+create index outbox_events_unpublished on outbox_events (id) where published_at is null;
+`);
+  }
+
+  override down(): void {
+    this.addSql(`
+drop table if exists outbox_events, ledger_checkpoints, ledger_pool_heads, ledger_idempotency, ledger_open_holds,
+  ledger_transfers, ledger_accounts, pools, personal_access_tokens, users cascade;
+drop function if exists ledger_forbid_change();
+`);
+  }
+}
