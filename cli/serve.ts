@@ -1,0 +1,89 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agenda } from 'agenda';
+import { createApp } from '../api/app.ts';
+import { optionalParts, type Env } from '../config/env.ts';
+import { OutboxRelay } from '../events/outbox-relay.ts';
+import { safeUrl, type Logger } from '../lib/logger.ts';
+import { startScheduler } from '../worker/scheduler.ts';
+import { openPlatform } from './platform.ts';
+
+export interface Roles {
+  api: boolean;
+  worker: boolean;
+}
+
+/** Runs the HTTP API and/or the worker until SIGTERM or SIGINT, then drains and exits cleanly. */
+export async function serve(env: Env, logger: Logger, roles: Roles): Promise<number> {
+  const platform = await openPlatform(env, logger, { migrate: true });
+  let draining = false;
+  let server: Server | null = null;
+  let agenda: Agenda | null = null;
+  let relay: OutboxRelay | null = null;
+  const lines: string[] = [];
+
+  if (roles.api) {
+    const app = createApp({ logger, readiness: { checks: platform.readinessChecks }, isDraining: () => draining });
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(env.PORT, env.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+    const { port } = server.address() as AddressInfo;
+    lines.push(`Power Realms API listening on http://${env.HOST}:${port} (health: /healthz, readiness: /readyz)`);
+  }
+  if (roles.worker) {
+    agenda = await startScheduler(
+      platform.pgPool,
+      { ledger: platform.ledger, logger },
+      { holdExpirySweepSeconds: env.HOLD_EXPIRY_SWEEP_SECONDS, checkpointMinutes: env.LEDGER_CHECKPOINT_MINUTES },
+    );
+    relay = new OutboxRelay(platform.pgPool, platform.bus, logger);
+    relay.start();
+    lines.push(
+      `Worker running: hold expiry every ${env.HOLD_EXPIRY_SWEEP_SECONDS}s, ledger checkpoints every ${env.LEDGER_CHECKPOINT_MINUTES} min, outbox relay`,
+    );
+  }
+  lines.push(
+    platform.database.embedded
+      ? `Database: embedded PostgreSQL under ${env.DATA_DIR}/postgres (DATABASE_URL not set)`
+      : `Database: ${safeUrl(platform.database.url)}`,
+  );
+  for (const part of optionalParts(env)) {
+    lines.push(part.on ? `${part.name}: ${part.why}` : `${part.name} off: ${part.why}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  logger.info({ roles }, 'started');
+
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      if (draining) {
+        logger.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      draining = true;
+      logger.info({ signal }, 'draining');
+      const force = setTimeout(() => {
+        logger.error('drain took longer than SHUTDOWN_GRACE_SECONDS; exiting');
+        process.exit(1);
+      }, env.SHUTDOWN_GRACE_SECONDS * 1000);
+      force.unref();
+      void (async () => {
+        if (server) {
+          const closing = new Promise<void>((done) => server?.close(() => done()));
+          server.closeIdleConnections();
+          await closing;
+        }
+        if (relay) await relay.stop();
+        if (agenda) await agenda.drain({ timeout: env.SHUTDOWN_GRACE_SECONDS * 1000, closeConnection: false });
+        await platform.close();
+        clearTimeout(force);
+        logger.info('stopped');
+        resolve(0);
+      })().catch((error: unknown) => {
+        logger.error({ err: error }, 'error while draining');
+        resolve(1);
+      });
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  });
+}

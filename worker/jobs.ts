@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { expireDueHolds } from '../core/ledger/expire-due-holds.ts';
+import type { LedgerContext } from '../core/ledger/context.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface JobContext {
+  ledger: LedgerContext;
+  logger: Logger;
+}
+
+/** A scheduled job: a name, a payload schema, how often it runs, and a handler that calls one use case. */
+export interface JobDefinition<Payload> {
+  name: string;
+  schema: z.ZodType<Payload>;
+  /** Seconds between runs. */
+  everySeconds: (config: { holdExpirySweepSeconds: number; checkpointMinutes: number }) => number;
+  /** Idempotent: a run repeated after a crash changes nothing more. */
+  handler: (ctx: JobContext, payload: Payload) => Promise<void>;
+}
+
+const SWEEP_LIMIT = 2000;
+
+export const expireHoldsJob: JobDefinition<Record<string, never>> = {
+  name: 'ledger.expire-holds',
+  schema: z.object({}).strict(),
+  everySeconds: (config) => config.holdExpirySweepSeconds,
+  async handler(ctx) {
+    // Bounded: at most 10 rounds of SWEEP_LIMIT per run; the next run picks up the rest.
+    for (let round = 0; round < 10; round += 1) {
+      const expired = await expireDueHolds(ctx.ledger, { limit: SWEEP_LIMIT });
+      if (expired > 0) ctx.logger.info({ expired }, 'holds expired');
+      if (expired < SWEEP_LIMIT) return;
+    }
+  },
+};
+
+export const checkpointJob: JobDefinition<Record<string, never>> = {
+  name: 'ledger.checkpoint',
+  schema: z.object({}).strict(),
+  everySeconds: (config) => config.checkpointMinutes * 60,
+  async handler(ctx) {
+    for (const poolId of await ctx.ledger.store.poolIdsWithTransfers()) {
+      const checkpoint = await ctx.ledger.store.writeCheckpoint(poolId);
+      if (checkpoint) ctx.logger.info({ poolId, seq: checkpoint.seq.toString() }, 'ledger checkpoint sealed');
+    }
+  },
+};
+
+export const jobs = [expireHoldsJob, checkpointJob] as const;

@@ -1,0 +1,34 @@
+import { Agenda } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import type pg from 'pg';
+import { jobs, type JobContext } from './jobs.ts';
+
+export interface SchedulerConfig {
+  holdExpirySweepSeconds: number;
+  checkpointMinutes: number;
+}
+
+/** Agenda on the platform's PostgreSQL, with every job definition registered and its repeat interval scheduled. */
+export async function startScheduler(pool: pg.Pool, ctx: JobContext, config: SchedulerConfig): Promise<Agenda> {
+  const backend = new PostgresBackend({ pool, tableName: 'agenda_jobs', channelName: 'agenda_jobs' });
+  // The LISTEN connection reconnects by itself; without a listener its 'error' event would crash the process.
+  backend.notificationChannel?.on?.('error', (error: unknown) =>
+    ctx.logger.warn({ err: error }, 'scheduler notification channel error; reconnecting'),
+  );
+  const agenda = new Agenda({
+    backend,
+    processEvery: '1 second',
+    defaultConcurrency: 1,
+    defaultLockLifetime: 60_000,
+  });
+  agenda.on('error', (error: unknown) => ctx.logger.error({ err: error }, 'scheduler error'));
+  for (const job of jobs) {
+    agenda.define(job.name, async (run) => {
+      const payload = job.schema.parse(run.attrs.data ?? {});
+      await job.handler(ctx, payload as never);
+    });
+  }
+  await agenda.start();
+  for (const job of jobs) await agenda.every(`${job.everySeconds(config)} seconds`, job.name, {});
+  return agenda;
+}
