@@ -35,7 +35,14 @@ export function sendProblem(
   res
     .status(status)
     .type('application/problem+json')
-    .json({ type: `https://power-realms.dev/problems/${code.toLowerCase()}`, title: code, status, code, detail, ...extra });
+    .json({
+      type: `https://power-realms.dev/problems/${code.toLowerCase()}`,
+      title: code,
+      status,
+      code,
+      detail,
+      ...extra,
+    });
 }
 
 export const notFound: RequestHandler = (req, res) => {

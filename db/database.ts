@@ -84,7 +84,7 @@ async function importEmbeddedPostgres() {
 function loadSettings(file: string, fresh: boolean, port: number): EmbeddedSettings {
   if (!fresh && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as EmbeddedSettings;
   const settings = {
-    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    port,
     password: randomBytes(18).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(settings), { mode: 0o600 });

@@ -25,7 +25,7 @@ export async function startScheduler(pool: pg.Pool, ctx: JobContext, config: Sch
   for (const job of jobs) {
     agenda.define(job.name, async (run) => {
       const payload = job.schema.parse(run.attrs.data ?? {});
-      await job.handler(ctx, payload as never);
+      await job.handler(ctx, payload);
     });
   }
   await agenda.start();

@@ -35,13 +35,11 @@ export async function authenticateToken(
   token: string,
 ): Promise<{ tokenId: string; userId: string; scopes: TokenScope[] } | null> {
   if (!token.startsWith(PREFIX) || token.length > 100) return null;
-  const rows = await em
-    .getConnection()
-    .execute<{ id: string; user_id: string; scopes: TokenScope[] }[]>(
-      `update personal_access_tokens set last_used_at = now()
+  const rows = await em.getConnection().execute<{ id: string; user_id: string; scopes: TokenScope[] }[]>(
+    `update personal_access_tokens set last_used_at = now()
        where token_hash = ? and revoked_at is null returning id, user_id, scopes`,
-      [hashToken(token)],
-    );
+    [hashToken(token)],
+  );
   const row = rows[0];
   return row ? { tokenId: row.id, userId: row.user_id, scopes: row.scopes } : null;
 }

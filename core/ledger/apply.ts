@@ -35,11 +35,13 @@ export type DraftTransfer = Omit<Transfer, 'seq' | 'prevHash' | 'hash'>;
 export type ApplyOutcome =
   { ok: true; transfers: DraftTransfer[]; events: LedgerEvent[] } | { ok: false; code: ErrorCode; index: number };
 
-class ChainFailure {
+class ChainFailure extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly index: number,
-  ) {}
+  ) {
+    super(code);
+  }
 }
 
 /**

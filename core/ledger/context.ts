@@ -19,7 +19,7 @@ const platformCache = new WeakMap<LedgerContext, Map<string, Promise<PlatformAcc
 /** The platform's fee, custodial-wallet and outside-world accounts of a currency, opened on first use. */
 export function platformAccounts(ctx: LedgerContext, currency: string): Promise<PlatformAccounts> {
   let byCurrency = platformCache.get(ctx);
-  if (!byCurrency) platformCache.set(ctx, (byCurrency = new Map()));
+  if (!byCurrency) platformCache.set(ctx, (byCurrency = new Map<string, Promise<PlatformAccounts>>()));
   let accounts = byCurrency.get(currency);
   if (!accounts) {
     const open = (kind: 'platform_fee' | 'custodial' | 'external') =>

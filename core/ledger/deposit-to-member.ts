@@ -14,7 +14,9 @@ export async function depositToMember(
   input: { poolId: string; userId: string; amountMicros: bigint; reference: string },
 ): Promise<{ transferIds: string[]; replayed: boolean; balance: Balance }> {
   const connection = em.getConnection();
-  const pools = await connection.execute<{ currency: string }[]>('select currency from pools where id = ?', [input.poolId]);
+  const pools = await connection.execute<{ currency: string }[]>('select currency from pools where id = ?', [
+    input.poolId,
+  ]);
   const pool = pools[0];
   if (!pool) throw new AppError('POOL_NOT_FOUND');
   const users = await connection.execute<{ id: string }[]>('select id from users where id = ?', [input.userId]);

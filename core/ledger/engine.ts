@@ -7,7 +7,7 @@ import { applyCommand, type BatchState, type DraftTransfer, type HoldRecord } fr
 import { sealDrafts } from './chain.ts';
 import { transferFromJson, transferToJson } from './codec.ts';
 import type { BatchWrite, LedgerStore, LedgerTx } from './store.ts';
-import type { Account, CommandResult, LedgerCommand, LedgerEvent } from './types.ts';
+import type { Account, CommandResult, LedgerCommand, LedgerEvent, Transfer, TransferKind } from './types.ts';
 
 export interface LedgerEngineOptions {
   /** Most commands one database transaction carries. */
@@ -105,7 +105,7 @@ export class LedgerEngine {
   }
 
   private async process(tx: LedgerTx, batch: Queued[]): Promise<Outcome[]> {
-    const outcomes: (Outcome | undefined)[] = new Array(batch.length);
+    const outcomes: (Outcome | undefined)[] = batch.map(() => undefined);
     const leaderByKey = new Map<string, number>();
     const followers: number[] = [];
     batch.forEach((item, index) => {
@@ -133,13 +133,14 @@ export class LedgerEngine {
         } else holdIds.add(input.holdId);
       }
     }
-    const holdTransfers = holdIds.size > 0 ? await tx.loadHolds([...holdIds]) : new Map();
+    const holdTransfers = holdIds.size > 0 ? await tx.loadHolds([...holdIds]) : new Map<string, Transfer>();
     for (const hold of holdTransfers.values()) {
       accountIds.add(hold.debitAccountId);
       accountIds.add(hold.creditAccountId);
     }
     const { accounts, nowMs } = await tx.lockAccounts([...accountIds]);
-    const resolutions = holdTransfers.size > 0 ? await tx.loadResolutions([...holdTransfers.keys()]) : new Map();
+    const resolutions =
+      holdTransfers.size > 0 ? await tx.loadResolutions([...holdTransfers.keys()]) : new Map<string, TransferKind>();
     const holds = new Map<string, HoldRecord>();
     for (const [id, transfer] of holdTransfers) holds.set(id, { transfer, resolution: resolutions.get(id) ?? null });
     const state: BatchState = { nowMs, accounts: cloneAccounts(accounts), holds };

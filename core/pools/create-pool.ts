@@ -22,7 +22,8 @@ export async function createPool(
   input: CreatePoolInput,
 ): Promise<{ poolId: string; currency: string }> {
   const name = input.name.trim();
-  if (name.length < 1 || name.length > 100) throw new AppError('VALIDATION_FAILED', 'pool name must be 1..100 characters');
+  if (name.length < 1 || name.length > 100)
+    throw new AppError('VALIDATION_FAILED', 'pool name must be 1..100 characters');
   const currency = input.currency ?? 'PRC';
   if (!/^[A-Z0-9]{2,12}$/.test(currency)) throw new AppError('VALIDATION_FAILED', 'currency must be 2..12 of A-Z 0-9');
   const connection = em.getConnection();

@@ -14,7 +14,8 @@ export interface UserView {
  */
 export async function ensureUser(em: EntityManager, input: { displayName: string }): Promise<UserView> {
   const displayName = input.displayName.trim();
-  if (displayName.length < 1 || displayName.length > 100) throw new RangeError('display name must be 1..100 characters');
+  if (displayName.length < 1 || displayName.length > 100)
+    throw new RangeError('display name must be 1..100 characters');
   const connection = em.getConnection();
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const existing = await connection.execute<{ id: string; display_name: string; is_global_admin: boolean }[]>(
@@ -22,7 +23,8 @@ export async function ensureUser(em: EntityManager, input: { displayName: string
       [displayName],
     );
     const found = existing[0];
-    if (found) return { id: found.id, displayName: found.display_name, isGlobalAdmin: found.is_global_admin, created: false };
+    if (found)
+      return { id: found.id, displayName: found.display_name, isGlobalAdmin: found.is_global_admin, created: false };
     try {
       const inserted = await connection.execute<{ id: string; is_global_admin: boolean }[]>(
         `insert into users (id, display_name, is_global_admin)
