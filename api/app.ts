@@ -1,3 +1,4 @@
+import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
 import express, { type Express } from 'express';
 import type { Logger } from '../lib/logger.ts';
 import { errorHandler, notFound } from './problem.ts';
@@ -8,10 +9,17 @@ export interface Readiness {
 }
 
 /** The HTTP application: health endpoints now; the REST API, webhooks and the web companion mount here later. */
-export function createApp(options: { logger: Logger; readiness: Readiness; isDraining: () => boolean }): Express {
+export function createApp(options: {
+  logger: Logger;
+  orm: MikroORM;
+  readiness: Readiness;
+  isDraining: () => boolean;
+}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // One EntityManager fork per request (MikroORM's RequestContext); the global one is never used for work.
+  app.use((_req, _res, next) => RequestContext.create(options.orm.em, next));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'alive' });

@@ -23,7 +23,12 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
   const lines: string[] = [];
 
   if (roles.api) {
-    const app = createApp({ logger, readiness: { checks: platform.readinessChecks }, isDraining: () => draining });
+    const app = createApp({
+      logger,
+      orm: platform.orm,
+      readiness: { checks: platform.readinessChecks },
+      isDraining: () => draining,
+    });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(env.PORT, env.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
@@ -33,7 +38,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
   if (roles.worker) {
     agenda = await startScheduler(
       platform.pgPool,
-      { ledger: platform.ledger, logger },
+      { ledger: platform.ledger, logger, orm: platform.orm },
       { holdExpirySweepSeconds: env.HOLD_EXPIRY_SWEEP_SECONDS, checkpointMinutes: env.LEDGER_CHECKPOINT_MINUTES },
     );
     relay = new OutboxRelay(platform.pgPool, platform.bus, logger);

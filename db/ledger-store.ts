@@ -314,16 +314,35 @@ export class PgLedgerStore implements LedgerStore {
   }
 
   async writeCheckpoint(poolId: string): Promise<Checkpoint | null> {
+    // The checkpoint and its outbox event (the bots post it into the pool's chat) commit together.
     const { rows } = await this.pool.query<{ pool_id: string; seq: string; hash: string; created_at: Date }>(
-      `insert into ledger_checkpoints (pool_id, seq, hash)
-       select t.pool_id, t.seq, t.hash from ledger_transfers t
-        where t.pool_id = $1 and t.seq = (select max(seq) from ledger_transfers where pool_id = $1)
-       on conflict do nothing
-       returning pool_id, seq, hash, created_at`,
+      `with head as (
+         select pool_id, last_seq, last_hash from ledger_pool_heads where pool_id = $1 and last_seq > 0
+       ),
+       sealed as (
+         insert into ledger_checkpoints (pool_id, seq, hash)
+         select pool_id, last_seq, last_hash from head
+         on conflict do nothing
+         returning pool_id, seq, hash, created_at
+       ),
+       event as (
+         insert into outbox_events (type, pool_id, payload)
+         select 'LedgerCheckpointSealed', pool_id, jsonb_build_object('seq', seq::text, 'hash', hash) from sealed
+       )
+       select pool_id, seq, hash, created_at from sealed`,
       [poolId],
     );
     const row = rows[0];
     return row ? { poolId: row.pool_id, seq: BigInt(row.seq), hash: row.hash, createdAt: row.created_at } : null;
+  }
+
+  async poolHead(poolId: string): Promise<{ lastSeq: bigint; lastHash: string } | null> {
+    const { rows } = await this.pool.query<{ last_seq: string; last_hash: string }>(
+      'select last_seq, last_hash from ledger_pool_heads where pool_id = $1',
+      [poolId],
+    );
+    const row = rows[0];
+    return row ? { lastSeq: BigInt(row.last_seq), lastHash: row.last_hash } : null;
   }
 }
 
@@ -331,12 +350,19 @@ class PgLedgerTx implements LedgerTx {
   constructor(private readonly client: pg.PoolClient) {}
 
   async findIdempotency(keys: string[]): Promise<Map<string, StoredIdempotency>> {
-    const { rows } = await this.client.query<{
-      key: string;
-      request_hash: string;
-      result: StoredIdempotency['result'];
-    }>('select key, request_hash, result from ledger_idempotency where key = any($1::text[])', [keys]);
-    return new Map(rows.map((row) => [row.key, { requestHash: row.request_hash, result: row.result }]));
+    const { rows } = await this.client.query<{ key: string; request_hash: string; transfer_ids: string[] }>(
+      'select key, request_hash, transfer_ids from ledger_idempotency where key = any($1::text[])',
+      [keys],
+    );
+    return new Map(rows.map((row) => [row.key, { requestHash: row.request_hash, transferIds: row.transfer_ids }]));
+  }
+
+  async loadTransfers(ids: string[]): Promise<Transfer[]> {
+    const { rows } = await this.client.query<TransferRow>(
+      `select ${TRANSFER_COLUMNS} from ledger_transfers where id = any($1::uuid[]) order by pool_id, seq`,
+      [ids],
+    );
+    return rows.map(toTransfer);
   }
 
   async loadHolds(ids: string[]): Promise<Map<string, Transfer>> {
@@ -406,8 +432,8 @@ class PgLedgerTx implements LedgerTx {
        oh as (insert into ledger_open_holds (hold_id, pool_id, timeout_at)
               select * from unnest($22::uuid[], $23::uuid[], $24::timestamptz[])),
        ch as (delete from ledger_open_holds where hold_id = any($25::uuid[])),
-       i as (insert into ledger_idempotency (key, request_hash, result)
-             select k, h, r::jsonb from unnest($26::text[], $27::text[], $28::text[]) as x(k, h, r)),
+       i as (insert into ledger_idempotency (key, request_hash, transfer_ids)
+             select k, h, string_to_array(r, ',')::uuid[] from unnest($26::text[], $27::text[], $28::text[]) as x(k, h, r)),
        o as (insert into outbox_events (type, pool_id, payload)
              select ty, p, pl::jsonb from unnest($29::text[], $30::uuid[], $31::text[]) as y(ty, p, pl)),
        h as (update ledger_pool_heads ph set last_seq = v.s, last_hash = v.hh
@@ -441,7 +467,7 @@ class PgLedgerTx implements LedgerTx {
         batch.closedHoldIds,
         batch.idempotency.map((x) => x.key),
         batch.idempotency.map((x) => x.requestHash),
-        batch.idempotency.map((x) => JSON.stringify(x.result)),
+        batch.idempotency.map((x) => x.transferIds.join(',')),
         batch.events.map((x) => x.type),
         batch.events.map((x) => x.poolId),
         batch.events.map((x) => JSON.stringify(x.payload)),

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { expireDueHolds } from '../core/ledger/expire-due-holds.ts';
 import type { LedgerContext } from '../core/ledger/context.ts';
@@ -6,6 +7,8 @@ import type { Logger } from '../lib/logger.ts';
 export interface JobContext {
   ledger: LedgerContext;
   logger: Logger;
+  /** Forked for this run alone: no identity map is shared between jobs. */
+  em: EntityManager;
 }
 
 /** A scheduled job: a name, a payload schema, how often it runs, and a handler that calls one use case. */

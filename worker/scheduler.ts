@@ -1,7 +1,10 @@
 import { Agenda } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
-import { jobs, type JobContext } from './jobs.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { LedgerContext } from '../core/ledger/context.ts';
+import { jobs } from './jobs.ts';
 
 export interface SchedulerConfig {
   holdExpirySweepSeconds: number;
@@ -9,7 +12,11 @@ export interface SchedulerConfig {
 }
 
 /** Agenda on the platform's PostgreSQL, with every job definition registered and its repeat interval scheduled. */
-export async function startScheduler(pool: pg.Pool, ctx: JobContext, config: SchedulerConfig): Promise<Agenda> {
+export async function startScheduler(
+  pool: pg.Pool,
+  ctx: { ledger: LedgerContext; logger: Logger; orm: MikroORM },
+  config: SchedulerConfig,
+): Promise<Agenda> {
   const backend = new PostgresBackend({ pool, tableName: 'agenda_jobs', channelName: 'agenda_jobs' });
   // The LISTEN connection reconnects by itself; without a listener its 'error' event would crash the process.
   backend.notificationChannel?.on?.('error', (error: unknown) =>
@@ -25,7 +32,7 @@ export async function startScheduler(pool: pg.Pool, ctx: JobContext, config: Sch
   for (const job of jobs) {
     agenda.define(job.name, async (run) => {
       const payload = job.schema.parse(run.attrs.data ?? {});
-      await job.handler(ctx, payload);
+      await job.handler({ ledger: ctx.ledger, logger: ctx.logger, em: ctx.orm.em.fork() }, payload);
     });
   }
   await agenda.start();

@@ -5,13 +5,17 @@ import type { Logger } from '../../lib/logger.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { applyCommand, type BatchState, type DraftTransfer, type HoldRecord } from './apply.ts';
 import { sealDrafts } from './chain.ts';
-import { transferFromJson, transferToJson } from './codec.ts';
 import type { BatchWrite, LedgerStore, LedgerTx } from './store.ts';
 import type { Account, CommandResult, LedgerCommand, LedgerEvent, Transfer, TransferKind } from './types.ts';
 
 export interface LedgerEngineOptions {
   /** Most commands one database transaction carries. */
   maxBatch?: number;
+  /**
+   * Batches in the database at once. Two overlap one batch's reads and locks with another's write and commit; they
+   * serialise on shared rows (accounts, a pool's chain head) through row locks taken in one global order.
+   */
+  maxInFlight?: number;
   /** Attempts of one batch after retryable database errors before its commands run one by one. */
   maxAttempts?: number;
   logger?: Logger;
@@ -33,9 +37,10 @@ interface Queued {
  */
 export class LedgerEngine {
   private readonly queue: Queued[] = [];
-  /** The drain loop that is running, if any; cleared in the same tick as the loop sees an empty queue. */
-  private draining: Promise<void> | null = null;
+  private readonly running = new Set<Promise<void>>();
+  private pumpScheduled = false;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
   private readonly maxAttempts: number;
 
   constructor(
@@ -43,6 +48,7 @@ export class LedgerEngine {
     private readonly options: LedgerEngineOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 256;
+    this.maxInFlight = options.maxInFlight ?? 2;
     this.maxAttempts = options.maxAttempts ?? 6;
   }
 
@@ -54,26 +60,34 @@ export class LedgerEngine {
     const requestHash = createHash('sha256').update(canonicalJson(command)).digest('hex');
     return new Promise<CommandResult>((resolve, reject) => {
       this.queue.push({ command, requestHash, resolve, reject });
-      this.draining ??= this.drain();
+      if (!this.pumpScheduled) {
+        // Commands submitted in the same tick share a batch.
+        this.pumpScheduled = true;
+        queueMicrotask(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
   /** Resolves when every command submitted so far has settled. */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.running.size > 0 || this.queue.length > 0) {
+      if (this.running.size === 0) this.pump();
+      await Promise.all(this.running);
+    }
   }
 
-  private async drain(): Promise<void> {
-    // Yield once so that commands submitted in the same tick share the first batch.
-    await Promise.resolve();
-    for (;;) {
+  /** Starts batches while fewer than maxInFlight are in the database; each finished batch pumps again. */
+  private pump(): void {
+    while (this.running.size < this.maxInFlight && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      if (batch.length === 0) {
-        // No await between the empty check and this: a submit after it starts a new loop.
-        this.draining = null;
-        return;
-      }
-      await this.runBatch(batch);
+      const run: Promise<void> = this.runBatch(batch).finally(() => {
+        this.running.delete(run);
+        this.pump();
+      });
+      this.running.add(run);
     }
   }
 
@@ -115,12 +129,23 @@ export class LedgerEngine {
 
     const stored = await tx.findIdempotency([...leaderByKey.keys()]);
     const toApply: number[] = [];
+    const replays: { index: number; transferIds: string[] }[] = [];
     for (const index of leaderByKey.values()) {
       const item = batch[index] as Queued;
       const previous = stored.get(item.command.idempotencyKey);
       if (!previous) toApply.push(index);
       else if (previous.requestHash !== item.requestHash) outcomes[index] = reused(item);
-      else outcomes[index] = { ok: true, result: { transfers: previous.result.map(transferFromJson), replayed: true } };
+      else replays.push({ index, transferIds: previous.transferIds });
+    }
+    if (replays.length > 0) {
+      const byId = new Map(
+        (await tx.loadTransfers(replays.flatMap((replay) => replay.transferIds))).map((t) => [t.id, t]),
+      );
+      for (const { index, transferIds } of replays) {
+        const transfers = transferIds.map((id) => byId.get(id));
+        if (transfers.some((transfer) => !transfer)) throw new Error('an idempotent result names a missing transfer');
+        outcomes[index] = { ok: true, result: { transfers: transfers as Transfer[], replayed: true } };
+      }
     }
 
     const holdIds = new Set<string>();
@@ -182,7 +207,7 @@ export class LedgerEngine {
         write.idempotency.push({
           key: item.command.idempotencyKey,
           requestHash: item.requestHash,
-          result: transfers.map(transferToJson),
+          transferIds: transfers.map((transfer) => transfer.id),
         });
         outcomes[index] = { ok: true, result: { transfers, replayed: false } };
       }

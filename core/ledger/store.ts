@@ -1,10 +1,10 @@
 import type { PoolHead } from './chain.ts';
-import type { TransferJson } from './codec.ts';
 import type { Account, AccountKind, LedgerEvent, Transfer, TransferKind } from './types.ts';
 
 export interface StoredIdempotency {
   requestHash: string;
-  result: TransferJson[];
+  /** The transfers the command wrote, in chain order. */
+  transferIds: string[];
 }
 
 /** Everything one batch writes, applied by `LedgerTx.write` as a handful of set-based statements. */
@@ -14,7 +14,7 @@ export interface BatchWrite {
   accounts: Account[];
   openedHolds: { holdId: string; poolId: string; timeoutAt: Date }[];
   closedHoldIds: string[];
-  idempotency: { key: string; requestHash: string; result: TransferJson[] }[];
+  idempotency: { key: string; requestHash: string; transferIds: string[] }[];
   events: LedgerEvent[];
   heads: PoolHead[];
 }
@@ -28,6 +28,8 @@ export interface BatchWrite {
 export interface LedgerTx {
   /** Stored results for these keys. No lock: a concurrent insert of the same key fails the later batch (retried). */
   findIdempotency(keys: string[]): Promise<Map<string, StoredIdempotency>>;
+  /** Transfers by id, in chain order (replays). No lock: transfer rows never change. */
+  loadTransfers(ids: string[]): Promise<Transfer[]>;
   /** Pending transfers by id. No lock: transfer rows never change. */
   loadHolds(ids: string[]): Promise<Map<string, Transfer>>;
   /** Locks the accounts FOR UPDATE in id order and reads the database server's clock after the locks are granted. */
@@ -91,6 +93,8 @@ export interface LedgerStore {
   ruleViolations(poolId: string | null): Promise<string[]>;
   poolIdsWithTransfers(): Promise<string[]>;
   checkpoints(poolId: string): Promise<Checkpoint[]>;
-  /** Records the pool's current chain head as a checkpoint when it moved since the last one. */
+  /** Records the pool's current chain head as a checkpoint (and its outbox event) when it moved since the last one. */
   writeCheckpoint(poolId: string): Promise<Checkpoint | null>;
+  /** The pool's chain head as the writers left it: the last position and hash. */
+  poolHead(poolId: string): Promise<{ lastSeq: bigint; lastHash: string } | null>;
 }

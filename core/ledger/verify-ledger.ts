@@ -89,6 +89,11 @@ async function verifyChain(ctx: LedgerContext, poolId: string): Promise<ChainRep
     }
     if (page.length < PAGE) break;
   }
+  // Rows deleted from the end of the chain leave no gap; the head the writers advanced still remembers them.
+  const head = await ctx.store.poolHead(poolId);
+  if (brokenAtSeq === null && head && (head.lastSeq !== lastSeq || head.lastHash !== lastHash)) {
+    brokenAtSeq = lastSeq + 1n;
+  }
   const checkpointMismatches = checkpoints
     .filter((checkpoint) => recomputed.get(checkpoint.seq) !== checkpoint.hash)
     .map((checkpoint) => checkpoint.seq.toString());

@@ -98,10 +98,11 @@ create table ledger_open_holds (
 );
 create index ledger_open_holds_timeout on ledger_open_holds (timeout_at);
 
+-- A command's key, the hash of its input and the transfers it wrote: a replay returns those same rows.
 create table ledger_idempotency (
   key text primary key,
   request_hash text not null,
-  result jsonb not null,
+  transfer_ids uuid[] not null,
   created_at timestamptz not null default now()
 );
 
