@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { GENESIS_HASH, type PoolHead } from '../core/ledger/chain.ts';
 import type {
   AccountMismatch,
+  BatchSnapshot,
   BatchWrite,
   Checkpoint,
   HoldView,
@@ -17,12 +18,13 @@ import {
   type Transfer,
   type TransferKind,
 } from '../core/ledger/types.ts';
-import { uuidv7 } from '../lib/uuid.ts';
+import { isUuid, uuidv7 } from '../lib/uuid.ts';
+import { pgArray } from './pg.ts';
 
 const ACCOUNT_COLUMNS =
   'id, pool_id, currency, kind, user_id, no_overdraft, debits_pending, debits_posted, credits_pending, credits_posted';
 const TRANSFER_COLUMNS =
-  'id, pool_id, seq, kind, debit_account_id, credit_account_id, amount, currency, pending_id, timeout_at, linked_id, code, memo, created_at, prev_hash, hash';
+  'id, pool_id, lane, seq, kind, debit_account_id, credit_account_id, amount, currency, pending_id, timeout_at, linked_id, code, memo, created_at, prev_hash, hash';
 
 interface AccountRow {
   id: string;
@@ -40,6 +42,7 @@ interface AccountRow {
 interface TransferRow {
   id: string;
   pool_id: string;
+  lane: number;
   seq: string;
   kind: TransferKind;
   debit_account_id: string;
@@ -72,6 +75,7 @@ export const toAccount = (row: AccountRow): Account => ({
 export const toTransfer = (row: TransferRow): Transfer => ({
   id: row.id,
   poolId: row.pool_id,
+  lane: row.lane,
   seq: BigInt(row.seq),
   kind: row.kind,
   debitAccountId: row.debit_account_id,
@@ -91,19 +95,32 @@ export const toTransfer = (row: TransferRow): Transfer => ({
 /** SQLSTATEs after which the whole batch can run again unchanged. */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
+const checkedClients = new WeakSet<pg.PoolClient>();
+
+/** The literal arrays of the batch statements rely on standard_conforming_strings (PostgreSQL's default since 9.1). */
+async function assertStandardStrings(client: pg.PoolClient): Promise<void> {
+  if (checkedClients.has(client)) return;
+  const { rows } = await client.query<{ setting: string }>(
+    "select current_setting('standard_conforming_strings') as setting",
+  );
+  if (rows[0]?.setting !== 'on') throw new Error('the ledger needs standard_conforming_strings = on');
+  checkedClients.add(client);
+}
+
 /**
- * The ledger on PostgreSQL through node-postgres: a batch is six round trips (three reads, the account locks, one
- * write statement made of data-modifying CTEs, the commit) whatever the number of commands in it.
+ * The ledger on PostgreSQL through node-postgres: a batch is three round trips (see PgLedgerTx) whatever the number
+ * of commands in it.
  */
 export class PgLedgerStore implements LedgerStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async transaction<T>(fn: (tx: LedgerTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const tx = new PgLedgerTx(client);
     try {
-      await client.query('begin');
-      const result = await fn(new PgLedgerTx(client));
-      await client.query('commit');
+      await assertStandardStrings(client);
+      const result = await fn(tx);
+      if (!tx.finished) await tx.commit(null);
       return result;
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
@@ -128,12 +145,6 @@ export class PgLedgerStore implements LedgerStore {
        values ($1, $2, $3, $4, $5, $6) on conflict on constraint ledger_accounts_identity do nothing`,
       [uuidv7(), input.poolId, input.currency, input.kind, input.userId, noOverdraft],
     );
-    if (input.poolId) {
-      await this.pool.query(
-        `insert into ledger_pool_heads (pool_id, last_seq, last_hash) values ($1, 0, $2) on conflict do nothing`,
-        [input.poolId, GENESIS_HASH],
-      );
-    }
     const account = await this.findAccount(input);
     if (!account) throw new Error('account vanished after insert');
     return account;
@@ -167,11 +178,11 @@ export class PgLedgerStore implements LedgerStore {
     return { transfer: toTransfer(hold), resolution: resolution ? toTransfer(resolution) : null };
   }
 
-  async listTransfers(poolId: string, options: { beforeSeq?: bigint; limit: number }): Promise<Transfer[]> {
+  async listTransfers(poolId: string, options: { beforeId?: string; limit: number }): Promise<Transfer[]> {
     const { rows } = await this.pool.query<TransferRow>(
       `select ${TRANSFER_COLUMNS} from ledger_transfers
-       where pool_id = $1 and ($2::bigint is null or seq < $2) order by seq desc limit $3`,
-      [poolId, options.beforeSeq?.toString() ?? null, options.limit],
+       where pool_id = $1 and ($2::uuid is null or id < $2) order by id desc limit $3`,
+      [poolId, options.beforeId ?? null, options.limit],
     );
     return rows.map(toTransfer);
   }
@@ -185,10 +196,11 @@ export class PgLedgerStore implements LedgerStore {
     return rows.map((row) => ({ holdId: row.hold_id, poolId: row.pool_id }));
   }
 
-  async chainPage(poolId: string, afterSeq: bigint, limit: number): Promise<Transfer[]> {
+  async chainPage(poolId: string, lane: number, afterSeq: bigint, limit: number): Promise<Transfer[]> {
     const { rows } = await this.pool.query<TransferRow>(
-      `select ${TRANSFER_COLUMNS} from ledger_transfers where pool_id = $1 and seq > $2 order by seq limit $3`,
-      [poolId, afterSeq.toString(), limit],
+      `select ${TRANSFER_COLUMNS} from ledger_transfers
+       where pool_id = $1 and lane = $2 and seq > $3 order by seq limit $4`,
+      [poolId, lane, afterSeq.toString(), limit],
     );
     return rows.map(toTransfer);
   }
@@ -285,6 +297,19 @@ export class PgLedgerStore implements LedgerStore {
                or r.credit_account_id <> h.credit_account_id or r.amount > h.amount
                or (r.kind <> 'post_pending' and r.amount <> h.amount))
        union all
+       select 'transfer ' || t.id || ' names a missing account, pool or hold' from ledger_transfers t
+        where ($1::uuid is null or t.pool_id = $1)
+          and (not exists (select 1 from ledger_accounts a where a.id = t.debit_account_id)
+               or not exists (select 1 from ledger_accounts a where a.id = t.credit_account_id)
+               or not exists (select 1 from pools p where p.id = t.pool_id)
+               or (t.pending_id is not null
+                   and not exists (select 1 from ledger_transfers h where h.id = t.pending_id)))
+       union all
+       select 'transfer ' || t.id || ' lies outside its chain (lane ' || t.lane || ', seq ' || t.seq || ')'
+         from ledger_transfers t
+         left join ledger_pool_heads h on h.pool_id = t.pool_id and h.lane = t.lane
+        where ($1::uuid is null or t.pool_id = $1) and (h.pool_id is null or t.seq > h.last_seq)
+       union all
        select 'hold ' || pending_id || ' resolved ' || count(*) || ' times' from ledger_transfers
         where pending_id is not null and ($1::uuid is null or pool_id = $1)
         group by pending_id having count(*) > 1`,
@@ -295,186 +320,346 @@ export class PgLedgerStore implements LedgerStore {
 
   async poolIdsWithTransfers(): Promise<string[]> {
     const { rows } = await this.pool.query<{ pool_id: string }>(
-      'select pool_id from ledger_pool_heads order by pool_id',
+      'select distinct pool_id from ledger_pool_heads where last_seq > 0 order by pool_id',
     );
     return rows.map((row) => row.pool_id);
   }
 
-  async checkpoints(poolId: string): Promise<Checkpoint[]> {
-    const { rows } = await this.pool.query<{ pool_id: string; seq: string; hash: string; created_at: Date }>(
-      'select pool_id, seq, hash, created_at from ledger_checkpoints where pool_id = $1 order by seq',
+  async chainHeads(poolId: string | null): Promise<PoolHead[]> {
+    const { rows } = await this.pool.query<{ pool_id: string; lane: number; last_seq: string; last_hash: string }>(
+      `select pool_id, lane, last_seq, last_hash from ledger_pool_heads
+       where ($1::uuid is null or pool_id = $1) order by pool_id, lane`,
       [poolId],
     );
     return rows.map((row) => ({
       poolId: row.pool_id,
-      seq: BigInt(row.seq),
-      hash: row.hash,
-      createdAt: row.created_at,
+      lane: row.lane,
+      lastSeq: BigInt(row.last_seq),
+      lastHash: row.last_hash,
     }));
   }
 
-  async writeCheckpoint(poolId: string): Promise<Checkpoint | null> {
-    // The checkpoint and its outbox event (the bots post it into the pool's chat) commit together.
-    const { rows } = await this.pool.query<{ pool_id: string; seq: string; hash: string; created_at: Date }>(
-      `with head as (
-         select pool_id, last_seq, last_hash from ledger_pool_heads where pool_id = $1 and last_seq > 0
-       ),
-       sealed as (
-         insert into ledger_checkpoints (pool_id, seq, hash)
-         select pool_id, last_seq, last_hash from head
+  async checkpoints(poolId: string, lane: number): Promise<Checkpoint[]> {
+    const { rows } = await this.pool.query<CheckpointRow>(
+      'select pool_id, lane, seq, hash, created_at from ledger_checkpoints where pool_id = $1 and lane = $2 order by seq',
+      [poolId, lane],
+    );
+    return rows.map(toCheckpoint);
+  }
+
+  async writeCheckpoints(poolId: string): Promise<Checkpoint[]> {
+    // The checkpoints and their outbox events (the bots post them into the pool's chat) commit together.
+    const { rows } = await this.pool.query<CheckpointRow>(
+      `with sealed as (
+         insert into ledger_checkpoints (pool_id, lane, seq, hash)
+         select pool_id, lane, last_seq, last_hash from ledger_pool_heads where pool_id = $1 and last_seq > 0
          on conflict do nothing
-         returning pool_id, seq, hash, created_at
+         returning pool_id, lane, seq, hash, created_at
        ),
        event as (
          insert into outbox_events (type, pool_id, payload)
-         select 'LedgerCheckpointSealed', pool_id, jsonb_build_object('seq', seq::text, 'hash', hash) from sealed
+         select 'LedgerCheckpointSealed', pool_id, jsonb_build_object('lane', lane, 'seq', seq::text, 'hash', hash)
+         from sealed
        )
-       select pool_id, seq, hash, created_at from sealed`,
+       select pool_id, lane, seq, hash, created_at from sealed order by lane`,
       [poolId],
     );
-    const row = rows[0];
-    return row ? { poolId: row.pool_id, seq: BigInt(row.seq), hash: row.hash, createdAt: row.created_at } : null;
-  }
-
-  async poolHead(poolId: string): Promise<{ lastSeq: bigint; lastHash: string } | null> {
-    const { rows } = await this.pool.query<{ last_seq: string; last_hash: string }>(
-      'select last_seq, last_hash from ledger_pool_heads where pool_id = $1',
-      [poolId],
-    );
-    const row = rows[0];
-    return row ? { lastSeq: BigInt(row.last_seq), lastHash: row.last_hash } : null;
+    return rows.map(toCheckpoint);
   }
 }
 
+interface CheckpointRow {
+  pool_id: string;
+  lane: number;
+  seq: string;
+  hash: string;
+  created_at: Date;
+}
+
+const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
+  poolId: row.pool_id,
+  lane: row.lane,
+  seq: BigInt(row.seq),
+  hash: row.hash,
+  createdAt: row.created_at,
+});
+
+/** A SQL string literal; with standard_conforming_strings on (checked at connect), only quotes need doubling. */
+const lit = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+const uuidArray = (ids: Iterable<string>): string => lit(pgArray([...ids].filter(isUuid)));
+
+/**
+ * One batch's transaction, in two round trips: `open` (BEGIN, the holds, the account and chain-head locks, then the
+ * reads that must see what committed before the locks were granted) and `commit` (the write statement and COMMIT).
+ * The statements of one round trip go as a single simple-protocol query with literal arrays: several statements, one
+ * network exchange, and each statement still takes its own snapshot.
+ */
 class PgLedgerTx implements LedgerTx {
+  finished = false;
+
   constructor(private readonly client: pg.PoolClient) {}
 
-  async findIdempotency(keys: string[]): Promise<Map<string, StoredIdempotency>> {
-    const { rows } = await this.client.query<{ key: string; request_hash: string; transfer_ids: string[] }>(
-      'select key, request_hash, transfer_ids from ledger_idempotency where key = any($1::text[])',
-      [keys],
-    );
-    return new Map(rows.map((row) => [row.key, { requestHash: row.request_hash, transferIds: row.transfer_ids }]));
+  async open(input: {
+    holdIds: string[];
+    accountIds: string[];
+    keys: string[];
+    poolIds: string[];
+    lane: number;
+  }): Promise<BatchSnapshot> {
+    const holds = uuidArray(input.holdIds);
+    const accounts = uuidArray(input.accountIds);
+    const pools = uuidArray(input.poolIds);
+    const lane = input.lane;
+    if (!Number.isInteger(lane) || lane < 0 || lane >= 16) throw new RangeError(`lane ${lane}`);
+    // Every statement of a batch touches a handful of rows by key; the planner, which cannot see inside the literal
+    // arrays, would otherwise hash-join them against whole tables.
+    const results = (await this.client.query(`begin;
+      set local enable_seqscan = off; set local enable_hashjoin = off; set local enable_mergejoin = off;
+      select ${TRANSFER_COLUMNS} from ledger_transfers where id = any(${holds}::uuid[]) and kind = 'pending';
+      with ids as (
+        select unnest(${accounts}::uuid[]) as id
+        union select debit_account_id from ledger_transfers where id = any(${holds}::uuid[]) and kind = 'pending'
+        union select credit_account_id from ledger_transfers where id = any(${holds}::uuid[]) and kind = 'pending'
+      ),
+      locked as (
+        select ${ACCOUNT_COLUMNS} from ledger_accounts
+        where id in (select id from ids) and pool_id is not null order by id for no key update
+      )
+      select * from locked
+      union all
+      select ${ACCOUNT_COLUMNS} from ledger_accounts where id in (select id from ids) and pool_id is null;
+      insert into ledger_pool_heads (pool_id, lane, last_seq, last_hash)
+        select p, ${lane}, 0, ${lit(GENESIS_HASH)} from unnest(${pools}::uuid[]) as p
+        where not exists (select 1 from ledger_pool_heads h where h.pool_id = p and h.lane = ${lane})
+        order by 1 on conflict do nothing;
+      select pool_id, last_seq, last_hash from ledger_pool_heads
+        where pool_id = any(${pools}::uuid[]) and lane = ${lane} order by pool_id for update;
+      select 'k' as tag, key as a, request_hash as b, array_to_string(transfer_ids, ',') as c
+        from ledger_idempotency where key = any(${lit(pgArray(input.keys))}::text[])
+      union all
+      select 'r', pending_id::text, kind, null from ledger_transfers where pending_id = any(${holds}::uuid[])
+      union all
+      select 'c', floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text, null, null;`)) as unknown as [
+      unknown,
+      unknown,
+      unknown,
+      unknown,
+      pg.QueryResult<TransferRow>,
+      pg.QueryResult<AccountRow>,
+      unknown,
+      pg.QueryResult<{ pool_id: string; last_seq: string; last_hash: string }>,
+      pg.QueryResult<{ tag: 'k' | 'r' | 'c'; a: string; b: string | null; c: string | null }>,
+    ];
+    const stored = new Map<string, StoredIdempotency>();
+    const resolutions = new Map<string, TransferKind>();
+    let nowMs = Number.NaN;
+    for (const row of results[8].rows) {
+      if (row.tag === 'k') stored.set(row.a, { requestHash: row.b ?? '', transferIds: row.c ? row.c.split(',') : [] });
+      else if (row.tag === 'r') resolutions.set(row.a, row.b as TransferKind);
+      else nowMs = Number(row.a);
+    }
+    if (!Number.isFinite(nowMs)) throw new Error('the database clock was not read');
+    return {
+      holds: new Map(results[4].rows.map((row) => [row.id, toTransfer(row)])),
+      accounts: new Map(results[5].rows.map((row) => [row.id, toAccount(row)])),
+      heads: new Map(
+        results[7].rows.map((row) => [
+          row.pool_id,
+          { poolId: row.pool_id, lane, lastSeq: BigInt(row.last_seq), lastHash: row.last_hash },
+        ]),
+      ),
+      stored,
+      resolutions,
+      nowMs,
+    };
   }
 
   async loadTransfers(ids: string[]): Promise<Transfer[]> {
     const { rows } = await this.client.query<TransferRow>(
-      `select ${TRANSFER_COLUMNS} from ledger_transfers where id = any($1::uuid[]) order by pool_id, seq`,
-      [ids],
+      `select ${TRANSFER_COLUMNS} from ledger_transfers where id = any($1::uuid[]) order by pool_id, lane, seq`,
+      [pgArray(ids)],
     );
     return rows.map(toTransfer);
   }
 
-  async loadHolds(ids: string[]): Promise<Map<string, Transfer>> {
-    const { rows } = await this.client.query<TransferRow>(
-      `select ${TRANSFER_COLUMNS} from ledger_transfers where id = any($1::uuid[]) and kind = 'pending'`,
-      [ids],
-    );
-    return new Map(rows.map((row) => [row.id, toTransfer(row)]));
-  }
-
-  async lockAccounts(ids: string[]): Promise<{ accounts: Map<string, Account>; nowMs: number }> {
-    const { rows } = await this.client.query<AccountRow>(
-      `select ${ACCOUNT_COLUMNS} from ledger_accounts where id = any($1::uuid[]) order by id for update`,
-      [ids],
-    );
-    const clock = await this.client.query<{ now_ms: string }>(
-      'select floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text as now_ms',
-    );
-    return {
-      accounts: new Map(rows.map((row) => [row.id, toAccount(row)])),
-      nowMs: Number(clock.rows[0]?.now_ms),
-    };
-  }
-
-  async loadResolutions(holdIds: string[]): Promise<Map<string, TransferKind>> {
-    const { rows } = await this.client.query<{ pending_id: string; kind: TransferKind }>(
-      'select pending_id, kind from ledger_transfers where pending_id = any($1::uuid[])',
-      [holdIds],
-    );
-    return new Map(rows.map((row) => [row.pending_id, row.kind]));
-  }
-
-  async lockPoolHeads(poolIds: string[]): Promise<Map<string, PoolHead>> {
-    const select = () =>
-      this.client.query<{ pool_id: string; last_seq: string; last_hash: string }>(
-        'select pool_id, last_seq, last_hash from ledger_pool_heads where pool_id = any($1::uuid[]) order by pool_id for update',
-        [poolIds],
-      );
-    let { rows } = await select();
-    if (rows.length < poolIds.length) {
-      await this.client.query(
-        `insert into ledger_pool_heads (pool_id, last_seq, last_hash)
-         select unnest($1::uuid[]), 0, $2 order by 1 on conflict do nothing`,
-        [poolIds, GENESIS_HASH],
-      );
-      ({ rows } = await select());
+  async commit(batch: BatchWrite | null): Promise<void> {
+    this.finished = true;
+    if (!batch) {
+      await this.client.query('commit');
+      return;
     }
-    return new Map(
-      rows.map((row) => [row.pool_id, { poolId: row.pool_id, lastSeq: BigInt(row.last_seq), lastHash: row.last_hash }]),
-    );
-  }
-
-  async write(batch: BatchWrite): Promise<void> {
     const t = batch.transfers;
-    const a = batch.accounts;
-    const text = (values: bigint[]) => values.map(String);
-    await this.client.query(
-      `with
-       t as (insert into ledger_transfers (${TRANSFER_COLUMNS})
-             select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[],
-                                  $8::text[], $9::uuid[], $10::timestamptz[], $11::uuid[], $12::text[], $13::text[],
-                                  $14::timestamptz[], $15::text[], $16::text[])),
-       a as (update ledger_accounts acc
-             set debits_pending = v.dpe, debits_posted = v.dpo, credits_pending = v.cpe, credits_posted = v.cpo
-             from unnest($17::uuid[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[]) as v(id, dpe, dpo, cpe, cpo)
-             where acc.id = v.id),
-       oh as (insert into ledger_open_holds (hold_id, pool_id, timeout_at)
-              select * from unnest($22::uuid[], $23::uuid[], $24::timestamptz[])),
-       ch as (delete from ledger_open_holds where hold_id = any($25::uuid[])),
-       i as (insert into ledger_idempotency (key, request_hash, transfer_ids)
-             select k, h, string_to_array(r, ',')::uuid[] from unnest($26::text[], $27::text[], $28::text[]) as x(k, h, r)),
-       o as (insert into outbox_events (type, pool_id, payload)
-             select ty, p, pl::jsonb from unnest($29::text[], $30::uuid[], $31::text[]) as y(ty, p, pl)),
-       h as (update ledger_pool_heads ph set last_seq = v.s, last_hash = v.hh
-             from unnest($32::uuid[], $33::bigint[], $34::text[]) as v(pid, s, hh) where ph.pool_id = v.pid)
-       select 1`,
-      [
-        t.map((x) => x.id),
-        t.map((x) => x.poolId),
-        text(t.map((x) => x.seq)),
-        t.map((x) => x.kind),
-        t.map((x) => x.debitAccountId),
-        t.map((x) => x.creditAccountId),
-        text(t.map((x) => x.amountMicros)),
-        t.map((x) => x.currency),
-        t.map((x) => x.pendingId),
-        t.map((x) => x.timeoutAt),
-        t.map((x) => x.linkedId),
-        t.map((x) => x.code),
-        t.map((x) => x.memo),
-        t.map((x) => x.createdAt),
-        t.map((x) => x.prevHash),
-        t.map((x) => x.hash),
-        a.map((x) => x.id),
-        text(a.map((x) => x.debitsPendingMicros)),
-        text(a.map((x) => x.debitsPostedMicros)),
-        text(a.map((x) => x.creditsPendingMicros)),
-        text(a.map((x) => x.creditsPostedMicros)),
-        batch.openedHolds.map((x) => x.holdId),
-        batch.openedHolds.map((x) => x.poolId),
-        batch.openedHolds.map((x) => x.timeoutAt),
-        batch.closedHoldIds,
-        batch.idempotency.map((x) => x.key),
-        batch.idempotency.map((x) => x.requestHash),
-        batch.idempotency.map((x) => x.transferIds.join(',')),
-        batch.events.map((x) => x.type),
-        batch.events.map((x) => x.poolId),
-        batch.events.map((x) => JSON.stringify(x.payload)),
-        batch.heads.map((x) => x.poolId),
-        text(batch.heads.map((x) => x.lastSeq)),
-        batch.heads.map((x) => x.lastHash),
-      ],
-    );
+    const a = batch.accountDeltas.filter((delta) => !delta.platform);
+    // Platform accounts (fee, custodial wallet, outside world) are hot: they are locked last, in id order, and updated
+    // in the statement before COMMIT, so their row locks are held only for the commit.
+    const platform = batch.accountDeltas
+      .filter((delta) => delta.platform && isUuid(delta.accountId))
+      .sort((x, y) => (x.accountId < y.accountId ? -1 : 1));
+    const platformIds = lit(pgArray(platform.map((delta) => delta.accountId)));
+    const platformUpdates =
+      platform.length === 0
+        ? ''
+        : `select 1 from ledger_accounts where id = any(${platformIds}::uuid[]) order by id for no key update;
+      update ledger_accounts acc
+        set debits_pending = acc.debits_pending + v.dpe, debits_posted = acc.debits_posted + v.dpo,
+            credits_pending = acc.credits_pending + v.cpe, credits_posted = acc.credits_posted + v.cpo
+        from unnest(${platformIds}::uuid[],
+                    ${lit(pgArray(platform.map((x) => x.debitsPendingMicros)))}::bigint[],
+                    ${lit(pgArray(platform.map((x) => x.debitsPostedMicros)))}::bigint[],
+                    ${lit(pgArray(platform.map((x) => x.creditsPendingMicros)))}::bigint[],
+                    ${lit(pgArray(platform.map((x) => x.creditsPostedMicros)))}::bigint[]) as v(id, dpe, dpo, cpe, cpo)
+        where acc.id = v.id;`;
+    const arr = (values: readonly (string | bigint | number | Date | null)[], type: string) =>
+      `${lit(pgArray(values))}::${type}[]`;
+    const lane = t[0]?.lane ?? 0;
+    if (!Number.isInteger(lane) || lane < 0 || lane >= 16) throw new RangeError(`lane ${lane}`);
+    await this.client.query(`
+      with
+      t as (insert into ledger_transfers (${TRANSFER_COLUMNS})
+            select x.id, x.pool_id, ${lane}, x.seq, x.kind, x.debit, x.credit, x.amount, x.currency, x.pending,
+                   x.timeout, x.linked, x.code, x.memo, x.created, x.prev, x.hash
+            from unnest(${arr(
+              t.map((x) => x.id),
+              'uuid',
+            )}, ${arr(
+              t.map((x) => x.poolId),
+              'uuid',
+            )},
+                        ${arr(
+                          t.map((x) => x.seq),
+                          'bigint',
+                        )}, ${arr(
+                          t.map((x) => x.kind),
+                          'text',
+                        )},
+                        ${arr(
+                          t.map((x) => x.debitAccountId),
+                          'uuid',
+                        )}, ${arr(
+                          t.map((x) => x.creditAccountId),
+                          'uuid',
+                        )},
+                        ${arr(
+                          t.map((x) => x.amountMicros),
+                          'bigint',
+                        )}, ${arr(
+                          t.map((x) => x.currency),
+                          'text',
+                        )},
+                        ${arr(
+                          t.map((x) => x.pendingId),
+                          'uuid',
+                        )}, ${arr(
+                          t.map((x) => x.timeoutAt),
+                          'timestamptz',
+                        )},
+                        ${arr(
+                          t.map((x) => x.linkedId),
+                          'uuid',
+                        )}, ${arr(
+                          t.map((x) => x.code),
+                          'text',
+                        )},
+                        ${arr(
+                          t.map((x) => x.memo),
+                          'text',
+                        )}, ${arr(
+                          t.map((x) => x.createdAt),
+                          'timestamptz',
+                        )},
+                        ${arr(
+                          t.map((x) => x.prevHash),
+                          'text',
+                        )}, ${arr(
+                          t.map((x) => x.hash),
+                          'text',
+                        )})
+              as x(id, pool_id, seq, kind, debit, credit, amount, currency, pending, timeout, linked, code, memo,
+                   created, prev, hash)
+            returning id, pool_id, seq, kind, debit_account_id, credit_account_id, amount, currency, pending_id,
+                      timeout_at, linked_id, code),
+      a as (update ledger_accounts acc
+            set debits_pending = acc.debits_pending + v.dpe, debits_posted = acc.debits_posted + v.dpo,
+                credits_pending = acc.credits_pending + v.cpe, credits_posted = acc.credits_posted + v.cpo
+            from unnest(${arr(
+              a.map((x) => x.accountId),
+              'uuid',
+            )}, ${arr(
+              a.map((x) => x.debitsPendingMicros),
+              'bigint',
+            )},
+                        ${arr(
+                          a.map((x) => x.debitsPostedMicros),
+                          'bigint',
+                        )},
+                        ${arr(
+                          a.map((x) => x.creditsPendingMicros),
+                          'bigint',
+                        )},
+                        ${arr(
+                          a.map((x) => x.creditsPostedMicros),
+                          'bigint',
+                        )}) as v(id, dpe, dpo, cpe, cpo)
+            where acc.id = v.id),
+      oh as (insert into ledger_open_holds (hold_id, pool_id, timeout_at)
+             select * from unnest(${arr(
+               batch.openedHolds.map((x) => x.holdId),
+               'uuid',
+             )}, ${arr(
+               batch.openedHolds.map((x) => x.poolId),
+               'uuid',
+             )},
+                                  ${arr(
+                                    batch.openedHolds.map((x) => x.timeoutAt),
+                                    'timestamptz',
+                                  )})),
+      ch as (delete from ledger_open_holds where hold_id = any(${arr(batch.closedHoldIds, 'uuid')})),
+      i as (insert into ledger_idempotency (key, request_hash, transfer_ids)
+            select k, h, string_to_array(r, ',')::uuid[]
+            from unnest(${arr(
+              batch.idempotency.map((x) => x.key),
+              'text',
+            )}, ${arr(
+              batch.idempotency.map((x) => x.requestHash),
+              'text',
+            )},
+                        ${arr(
+                          batch.idempotency.map((x) => x.transferIds.join(',')),
+                          'text',
+                        )}) as x(k, h, r)),
+      -- One event per transfer (LEDGER_EVENT_BY_KIND, LedgerEventPayload), built here from the rows just inserted.
+      o as (insert into outbox_events (type, pool_id, payload)
+            select case t.kind when 'posted' then 'TransferPosted' when 'pending' then 'HoldCreated'
+                               when 'post_pending' then 'HoldReleased' when 'void_pending' then 'HoldVoided'
+                               else 'HoldExpired' end,
+                   t.pool_id,
+                   jsonb_build_object(
+                     'transferId', t.id, 'kind', t.kind, 'debitAccountId', t.debit_account_id,
+                     'creditAccountId', t.credit_account_id, 'debitUserId', da.user_id, 'creditUserId', ca.user_id,
+                     'currency', t.currency, 'code', t.code, 'amountMicros', t.amount::text,
+                     'holdId', case when t.kind = 'pending' then t.id else t.pending_id end,
+                     'holdMicros', coalesce(hold.amount, case when t.kind = 'pending' then t.amount end)::text,
+                     'timeoutAt', t.timeout_at, 'linkedId', t.linked_id)
+            from t
+            left join ledger_accounts da on da.id = t.debit_account_id
+            left join ledger_accounts ca on ca.id = t.credit_account_id
+            left join ledger_transfers hold on hold.id = t.pending_id
+            order by t.pool_id, t.seq),
+      h as (update ledger_pool_heads ph set last_seq = v.s, last_hash = v.hh
+            from unnest(${arr(
+              batch.heads.map((x) => x.poolId),
+              'uuid',
+            )}, ${arr(
+              batch.heads.map((x) => x.lastSeq),
+              'bigint',
+            )},
+                        ${arr(
+                          batch.heads.map((x) => x.lastHash),
+                          'text',
+                        )}) as v(pid, s, hh)
+            where ph.pool_id = v.pid and ph.lane = ${lane})
+      select 1;
+      ${platformUpdates}
+      commit;`);
   }
 }

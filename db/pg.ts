@@ -7,3 +7,22 @@ export function createPgPool(url: string, max = 8): pg.Pool {
   pool.on('error', () => undefined);
   return pool;
 }
+
+/**
+ * A PostgreSQL array literal for a `$n::type[]` parameter. Quicker than node-postgres's generic array encoding on the
+ * ledger's hot path: every element is quoted, with backslash and double quote escaped; null becomes NULL.
+ */
+export function pgArray(values: readonly (string | bigint | number | Date | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i];
+    if (i > 0) out += ',';
+    if (value === null || value === undefined) {
+      out += 'NULL';
+      continue;
+    }
+    const text = value instanceof Date ? value.toISOString() : String(value);
+    out += /[\\"]/.test(text) ? `"${text.replace(/[\\"]/g, '\\$&')}"` : `"${text}"`;
+  }
+  return `${out}}`;
+}

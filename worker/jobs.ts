@@ -43,8 +43,9 @@ export const checkpointJob: JobDefinition<Record<string, never>> = {
   everySeconds: (config) => config.checkpointMinutes * 60,
   async handler(ctx) {
     for (const poolId of await ctx.ledger.store.poolIdsWithTransfers()) {
-      const checkpoint = await ctx.ledger.store.writeCheckpoint(poolId);
-      if (checkpoint) ctx.logger.info({ poolId, seq: checkpoint.seq.toString() }, 'ledger checkpoint sealed');
+      for (const checkpoint of await ctx.ledger.store.writeCheckpoints(poolId)) {
+        ctx.logger.info({ poolId, lane: checkpoint.lane, seq: checkpoint.seq.toString() }, 'ledger checkpoint sealed');
+      }
     }
   },
 };

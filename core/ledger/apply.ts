@@ -7,7 +7,6 @@ import {
   MAX_HOLD_TIMEOUT_SECONDS,
   type Account,
   type LedgerCommand,
-  type LedgerEvent,
   type Transfer,
   type TransferInput,
   type TransferKind,
@@ -30,10 +29,9 @@ export interface BatchState {
 }
 
 /** A transfer before the chain gives it a position and a hash. */
-export type DraftTransfer = Omit<Transfer, 'seq' | 'prevHash' | 'hash'>;
+export type DraftTransfer = Omit<Transfer, 'lane' | 'seq' | 'prevHash' | 'hash'>;
 
-export type ApplyOutcome =
-  { ok: true; transfers: DraftTransfer[]; events: LedgerEvent[] } | { ok: false; code: ErrorCode; index: number };
+export type ApplyOutcome = { ok: true; transfers: DraftTransfer[] } | { ok: false; code: ErrorCode; index: number };
 
 class ChainFailure extends Error {
   constructor(
@@ -59,12 +57,9 @@ export function applyCommand(state: BatchState, command: LedgerCommand): ApplyOu
   };
   const linkedId = command.transfers.length > 1 ? uuidv7(state.nowMs) : null;
   const drafts: DraftTransfer[] = [];
-  const events: LedgerEvent[] = [];
   try {
     command.transfers.forEach((input, index) => {
-      const draft = applyOne(state, command.poolId, input, index, linkedId, remember, holdsBefore);
-      drafts.push(draft);
-      events.push(eventFor(state, draft));
+      drafts.push(...applyOne(state, command.poolId, input, index, linkedId, remember, holdsBefore));
     });
   } catch (failure) {
     if (!(failure instanceof ChainFailure)) throw failure;
@@ -72,7 +67,7 @@ export function applyCommand(state: BatchState, command: LedgerCommand): ApplyOu
     for (const [id, hold] of holdsBefore) state.holds.set(id, hold);
     return { ok: false, code: failure.code, index: failure.index };
   }
-  return { ok: true, transfers: drafts, events };
+  return { ok: true, transfers: drafts };
 }
 
 function applyOne(
@@ -83,7 +78,7 @@ function applyOne(
   linkedId: string | null,
   remember: (account: Account) => void,
   holdsBefore: Map<string, HoldRecord>,
-): DraftTransfer {
+): DraftTransfer[] {
   const fail = (code: ErrorCode): never => {
     throw new ChainFailure(code, index);
   };
@@ -115,18 +110,20 @@ function applyOne(
     }
     const code = checkAccount(debit) ?? checkAccount(credit);
     if (code) fail(code);
-    return {
-      ...base,
-      kind: pending ? 'pending' : 'posted',
-      debitAccountId: debit.id,
-      creditAccountId: credit.id,
-      amountMicros: input.amountMicros,
-      currency: debit.currency,
-      pendingId: null,
-      timeoutAt,
-      code: input.code,
-      memo: input.memo ?? '',
-    };
+    return [
+      {
+        ...base,
+        kind: pending ? 'pending' : 'posted',
+        debitAccountId: debit.id,
+        creditAccountId: credit.id,
+        amountMicros: input.amountMicros,
+        currency: debit.currency,
+        pendingId: null,
+        timeoutAt,
+        code: input.code,
+        memo: input.memo ?? '',
+      },
+    ];
   }
 
   const record = state.holds.get(input.holdId) ?? fail('HOLD_NOT_FOUND');
@@ -135,13 +132,24 @@ function applyOne(
   const timedOut = hold.timeoutAt !== null && hold.timeoutAt.getTime() <= state.nowMs;
   const next = transitionHold(holdStatus(record.resolution), input.type, timedOut);
   if (!next.ok) fail(next.error);
-  const postedMicros = input.type === 'post' ? (input.amountMicros ?? hold.amountMicros) : 0n;
+  const grossMicros = input.type === 'post' ? (input.amountMicros ?? hold.amountMicros) : 0n;
+  const feeMicros = input.type === 'post' ? (input.fee?.amountMicros ?? 0n) : 0n;
+  const feeAccount =
+    input.type === 'post' && input.fee ? (state.accounts.get(input.fee.accountId) ?? fail('ACCOUNT_NOT_FOUND')) : null;
   if (input.type === 'post') {
-    if (postedMicros <= 0n) fail('INVALID_AMOUNT');
-    if (postedMicros > hold.amountMicros) fail('HOLD_AMOUNT_EXCEEDED');
+    if (grossMicros <= 0n) fail('INVALID_AMOUNT');
+    if (grossMicros > hold.amountMicros) fail('HOLD_AMOUNT_EXCEEDED');
+    // The payee must receive something: a fee of the whole amount is refused rather than posting zero.
+    if (feeMicros < 0n || feeMicros >= grossMicros) fail('INVALID_AMOUNT');
   }
+  const postedMicros = grossMicros - feeMicros;
   const debit = state.accounts.get(hold.debitAccountId) ?? fail('ACCOUNT_NOT_FOUND');
   const credit = state.accounts.get(hold.creditAccountId) ?? fail('ACCOUNT_NOT_FOUND');
+  if (feeAccount) {
+    if (feeAccount.id === debit.id) fail('SAME_ACCOUNT');
+    if (feeAccount.currency !== hold.currency) fail('CURRENCY_MISMATCH');
+    if (feeAccount.poolId !== null && feeAccount.poolId !== poolId) fail('POOL_MISMATCH');
+  }
   remember(debit);
   remember(credit);
   if (!holdsBefore.has(hold.id)) holdsBefore.set(hold.id, { ...record });
@@ -153,7 +161,7 @@ function applyOne(
   if (code) fail(code);
   const kind = RESOLUTION_KIND[input.type];
   state.holds.set(hold.id, { transfer: hold, resolution: kind });
-  return {
+  const resolution: DraftTransfer = {
     ...base,
     kind,
     debitAccountId: debit.id,
@@ -165,6 +173,28 @@ function applyOne(
     code: hold.code,
     memo: input.type === 'expire' ? '' : (input.memo ?? ''),
   };
+  if (!feeAccount || feeMicros === 0n) return [resolution];
+  // The fee leaves the payer's released funds for the fee account: the payer's total debit stays within the hold.
+  remember(feeAccount);
+  debit.debitsPostedMicros += feeMicros;
+  feeAccount.creditsPostedMicros += feeMicros;
+  const feeCode = checkAccount(debit) ?? checkAccount(feeAccount);
+  if (feeCode) fail(feeCode);
+  const fee: DraftTransfer = {
+    ...base,
+    id: uuidv7(state.nowMs),
+    kind: 'posted',
+    debitAccountId: debit.id,
+    creditAccountId: feeAccount.id,
+    amountMicros: feeMicros,
+    currency: hold.currency,
+    pendingId: null,
+    timeoutAt: null,
+    linkedId: linkedId ?? resolution.id,
+    code: 'platform_fee',
+    memo: `fee on hold ${hold.id}`,
+  };
+  return [{ ...resolution, linkedId: linkedId ?? resolution.id }, fee];
 }
 
 /** The per-account invariants every applied transfer must keep. */
@@ -181,57 +211,4 @@ function checkAccount(account: Account): ErrorCode | null {
     return 'INSUFFICIENT_FUNDS';
   }
   return null;
-}
-
-function eventFor(state: BatchState, transfer: DraftTransfer): LedgerEvent {
-  const userOf = (accountId: string) => state.accounts.get(accountId)?.userId ?? null;
-  const common = {
-    transferId: transfer.id,
-    debitAccountId: transfer.debitAccountId,
-    creditAccountId: transfer.creditAccountId,
-    debitUserId: userOf(transfer.debitAccountId),
-    creditUserId: userOf(transfer.creditAccountId),
-    currency: transfer.currency,
-    code: transfer.code,
-  };
-  const holdAmount = (id: string) => state.holds.get(id)?.transfer.amountMicros ?? 0n;
-  switch (transfer.kind) {
-    case 'posted':
-      return {
-        type: 'TransferPosted',
-        poolId: transfer.poolId,
-        payload: { ...common, amountMicros: String(transfer.amountMicros) },
-      };
-    case 'pending':
-      return {
-        type: 'HoldCreated',
-        poolId: transfer.poolId,
-        payload: {
-          ...common,
-          holdId: transfer.id,
-          amountMicros: String(transfer.amountMicros),
-          timeoutAt: transfer.timeoutAt?.toISOString() ?? null,
-        },
-      };
-    case 'post_pending': {
-      const holdId = transfer.pendingId ?? '';
-      return {
-        type: 'HoldReleased',
-        poolId: transfer.poolId,
-        payload: {
-          ...common,
-          holdId,
-          postedMicros: String(transfer.amountMicros),
-          returnedMicros: String(holdAmount(holdId) - transfer.amountMicros),
-        },
-      };
-    }
-    case 'void_pending':
-    case 'expire_pending':
-      return {
-        type: transfer.kind === 'void_pending' ? 'HoldVoided' : 'HoldExpired',
-        poolId: transfer.poolId,
-        payload: { ...common, holdId: transfer.pendingId, returnedMicros: String(transfer.amountMicros) },
-      };
-  }
 }

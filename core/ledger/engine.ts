@@ -4,9 +4,9 @@ import { canonicalJson } from '../../lib/canonical-json.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { applyCommand, type BatchState, type DraftTransfer, type HoldRecord } from './apply.ts';
-import { sealDrafts } from './chain.ts';
-import type { BatchWrite, LedgerStore, LedgerTx } from './store.ts';
-import type { Account, CommandResult, LedgerCommand, LedgerEvent, Transfer, TransferKind } from './types.ts';
+import { MAX_LANES, sealDrafts } from './chain.ts';
+import type { AccountDelta, BatchWrite, LedgerStore, LedgerTx } from './store.ts';
+import type { Account, CommandResult, LedgerCommand, Transfer } from './types.ts';
 
 export interface LedgerEngineOptions {
   /** Most commands one database transaction carries. */
@@ -20,6 +20,8 @@ export interface LedgerEngineOptions {
   maxAttempts?: number;
   logger?: Logger;
 }
+
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,200}$/;
 
 type Outcome = { ok: true; result: CommandResult } | { ok: false; error: AppError };
 
@@ -38,6 +40,8 @@ interface Queued {
 export class LedgerEngine {
   private readonly queue: Queued[] = [];
   private readonly running = new Set<Promise<void>>();
+  /** Lanes of the chain not used by a batch in flight; each batch appends to its own lane. */
+  private readonly freeLanes: number[];
   private pumpScheduled = false;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
@@ -48,14 +52,17 @@ export class LedgerEngine {
     private readonly options: LedgerEngineOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 256;
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxInFlight = Math.min(options.maxInFlight ?? 2, MAX_LANES);
+    this.freeLanes = Array.from({ length: this.maxInFlight }, (_, lane) => lane);
     this.maxAttempts = options.maxAttempts ?? 6;
   }
 
   /** Applies a command (one transfer or a linked chain) exactly once per idempotency key. Fails with AppError. */
   submit(command: LedgerCommand): Promise<CommandResult> {
-    if (!command.idempotencyKey || command.idempotencyKey.length > 200) {
-      return Promise.reject(new AppError('VALIDATION_FAILED', 'idempotency key must be 1..200 characters'));
+    if (!IDEMPOTENCY_KEY.test(command.idempotencyKey)) {
+      return Promise.reject(
+        new AppError('VALIDATION_FAILED', 'idempotency key must be 1..200 printable ASCII characters'),
+      );
     }
     const requestHash = createHash('sha256').update(canonicalJson(command)).digest('hex');
     return new Promise<CommandResult>((resolve, reject) => {
@@ -82,8 +89,13 @@ export class LedgerEngine {
   /** Starts batches while fewer than maxInFlight are in the database; each finished batch pumps again. */
   private pump(): void {
     while (this.running.size < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      const run: Promise<void> = this.runBatch(batch).finally(() => {
+      // Share the queue between the free slots so that every database connection gets work.
+      const freeSlots = this.maxInFlight - this.running.size;
+      const size = Math.min(this.maxBatch, Math.ceil(this.queue.length / freeSlots));
+      const batch = this.queue.splice(0, size);
+      const lane = this.freeLanes.pop() ?? 0;
+      const run: Promise<void> = this.runBatch(batch, lane).finally(() => {
+        this.freeLanes.push(lane);
         this.running.delete(run);
         this.pump();
       });
@@ -91,11 +103,11 @@ export class LedgerEngine {
     }
   }
 
-  private async runBatch(batch: Queued[]): Promise<void> {
+  private async runBatch(batch: Queued[], lane: number): Promise<void> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       try {
-        const outcomes = await this.store.transaction((tx) => this.process(tx, batch));
+        const outcomes = await this.store.transaction((tx) => this.process(tx, batch, lane));
         batch.forEach((item, index) => {
           const outcome = outcomes[index];
           if (!outcome) item.reject(new Error('ledger batch lost an outcome'));
@@ -112,13 +124,13 @@ export class LedgerEngine {
     if (batch.length > 1) {
       // One command's fault must not fail the others: run them alone so that only its own caller sees the error.
       this.options.logger?.warn({ err: lastError, size: batch.length }, 'ledger batch failed; retrying one by one');
-      for (const item of batch) await this.runBatch([item]);
+      for (const item of batch) await this.runBatch([item], lane);
       return;
     }
     batch[0]?.reject(lastError);
   }
 
-  private async process(tx: LedgerTx, batch: Queued[]): Promise<Outcome[]> {
+  private async process(tx: LedgerTx, batch: Queued[], lane: number): Promise<Outcome[]> {
     const outcomes: (Outcome | undefined)[] = batch.map(() => undefined);
     const leaderByKey = new Map<string, number>();
     const followers: number[] = [];
@@ -127,7 +139,37 @@ export class LedgerEngine {
       else leaderByKey.set(item.command.idempotencyKey, index);
     });
 
-    const stored = await tx.findIdempotency([...leaderByKey.keys()]);
+    // Locks first, keys after: a copy of this command in another batch (or process) locks the same accounts, so
+    // once our locks are granted its result is committed and visible to the key lookup below.
+    const holdIds = new Set<string>();
+    const accountIds = new Set<string>();
+    for (const index of leaderByKey.values()) {
+      for (const input of (batch[index] as Queued).command.transfers) {
+        if (input.type === 'transfer' || input.type === 'hold') {
+          accountIds.add(input.debitAccountId);
+          accountIds.add(input.creditAccountId);
+        } else {
+          holdIds.add(input.holdId);
+          if (input.type === 'post' && input.fee) accountIds.add(input.fee.accountId);
+        }
+      }
+    }
+    const poolIds = [...new Set([...leaderByKey.values()].map((index) => (batch[index] as Queued).command.poolId))];
+    const {
+      holds: holdTransfers,
+      accounts,
+      stored,
+      resolutions,
+      nowMs,
+      heads,
+    } = await tx.open({
+      holdIds: [...holdIds],
+      accountIds: [...accountIds],
+      keys: [...leaderByKey.keys()],
+      poolIds,
+      lane,
+    });
+
     const toApply: number[] = [];
     const replays: { index: number; transferIds: string[] }[] = [];
     for (const index of leaderByKey.values()) {
@@ -148,30 +190,11 @@ export class LedgerEngine {
       }
     }
 
-    const holdIds = new Set<string>();
-    const accountIds = new Set<string>();
-    for (const index of toApply) {
-      for (const input of (batch[index] as Queued).command.transfers) {
-        if (input.type === 'transfer' || input.type === 'hold') {
-          accountIds.add(input.debitAccountId);
-          accountIds.add(input.creditAccountId);
-        } else holdIds.add(input.holdId);
-      }
-    }
-    const holdTransfers = holdIds.size > 0 ? await tx.loadHolds([...holdIds]) : new Map<string, Transfer>();
-    for (const hold of holdTransfers.values()) {
-      accountIds.add(hold.debitAccountId);
-      accountIds.add(hold.creditAccountId);
-    }
-    const { accounts, nowMs } = await tx.lockAccounts([...accountIds]);
-    const resolutions =
-      holdTransfers.size > 0 ? await tx.loadResolutions([...holdTransfers.keys()]) : new Map<string, TransferKind>();
     const holds = new Map<string, HoldRecord>();
     for (const [id, transfer] of holdTransfers) holds.set(id, { transfer, resolution: resolutions.get(id) ?? null });
     const state: BatchState = { nowMs, accounts: cloneAccounts(accounts), holds };
 
     const applied: { index: number; drafts: DraftTransfer[] }[] = [];
-    const events: LedgerEvent[] = [];
     for (const index of toApply) {
       const item = batch[index] as Queued;
       const outcome = applyCommand(state, item.command);
@@ -180,19 +203,16 @@ export class LedgerEngine {
         continue;
       }
       applied.push({ index, drafts: outcome.transfers });
-      events.push(...outcome.events);
     }
 
     if (applied.length > 0) {
-      const poolIds = [...new Set(applied.flatMap(({ drafts }) => drafts.map((draft) => draft.poolId)))];
-      const heads = await tx.lockPoolHeads(poolIds);
+      const deltas = accountDeltas(accounts, state.accounts);
       const write: BatchWrite = {
         transfers: [],
-        accounts: changedAccounts(accounts, state.accounts),
+        accountDeltas: deltas,
         openedHolds: [],
         closedHoldIds: [],
         idempotency: [],
-        events,
         heads: [],
       };
       for (const { index, drafts } of applied) {
@@ -211,9 +231,10 @@ export class LedgerEngine {
         });
         outcomes[index] = { ok: true, result: { transfers, replayed: false } };
       }
-      write.heads = [...heads.values()].filter((head) => poolIds.includes(head.poolId));
-      assertBatchBalanced(write, accounts);
-      await tx.write(write);
+      const written = new Set(write.transfers.map((transfer) => transfer.poolId));
+      write.heads = [...heads.values()].filter((head) => written.has(head.poolId));
+      assertBatchBalanced(write, accounts, state.accounts);
+      await tx.commit(write);
     }
 
     for (const index of followers) {
@@ -245,33 +266,44 @@ function cloneAccounts(accounts: Map<string, Account>): Map<string, Account> {
   return new Map([...accounts].map(([id, account]) => [id, { ...account }]));
 }
 
-function changedAccounts(before: Map<string, Account>, after: Map<string, Account>): Account[] {
-  return [...after.values()].filter((account) => {
+function accountDeltas(before: Map<string, Account>, after: Map<string, Account>): AccountDelta[] {
+  const deltas: AccountDelta[] = [];
+  for (const account of after.values()) {
     const old = before.get(account.id);
-    return (
-      !old ||
-      old.debitsPendingMicros !== account.debitsPendingMicros ||
-      old.debitsPostedMicros !== account.debitsPostedMicros ||
-      old.creditsPendingMicros !== account.creditsPendingMicros ||
-      old.creditsPostedMicros !== account.creditsPostedMicros
-    );
-  });
+    if (!old) throw new Error(`ledger invariant broken: account ${account.id} changed without being loaded`);
+    const delta = {
+      accountId: account.id,
+      platform: account.poolId === null,
+      debitsPendingMicros: account.debitsPendingMicros - old.debitsPendingMicros,
+      debitsPostedMicros: account.debitsPostedMicros - old.debitsPostedMicros,
+      creditsPendingMicros: account.creditsPendingMicros - old.creditsPendingMicros,
+      creditsPostedMicros: account.creditsPostedMicros - old.creditsPostedMicros,
+    };
+    if (
+      delta.debitsPendingMicros !== 0n ||
+      delta.debitsPostedMicros !== 0n ||
+      delta.creditsPendingMicros !== 0n ||
+      delta.creditsPostedMicros !== 0n
+    ) {
+      deltas.push(delta);
+    }
+  }
+  return deltas;
 }
 
 /**
  * Double entry, checked before anything is written: over the accounts a batch changed, debits moved exactly as much
- * as credits did, posted and pending alike, and no account that may not overdraw is overdrawn.
+ * as credits did, posted and pending alike, and no account that may not overdraw ends up overdrawn in the batch's
+ * view (the database's CHECK constraint has the last word on rows written as deltas).
  */
-function assertBatchBalanced(write: BatchWrite, before: Map<string, Account>): void {
+function assertBatchBalanced(write: BatchWrite, before: Map<string, Account>, after: Map<string, Account>): void {
   let postedDelta = 0n;
   let pendingDelta = 0n;
-  for (const account of write.accounts) {
-    const old = before.get(account.id);
-    if (!old) throw new Error(`ledger invariant broken: account ${account.id} changed without a lock`);
-    postedDelta +=
-      account.creditsPostedMicros - old.creditsPostedMicros - (account.debitsPostedMicros - old.debitsPostedMicros);
-    pendingDelta +=
-      account.creditsPendingMicros - old.creditsPendingMicros - (account.debitsPendingMicros - old.debitsPendingMicros);
+  for (const delta of write.accountDeltas) {
+    postedDelta += delta.creditsPostedMicros - delta.debitsPostedMicros;
+    pendingDelta += delta.creditsPendingMicros - delta.debitsPendingMicros;
+    const account = after.get(delta.accountId);
+    if (!account || !before.has(delta.accountId)) throw new Error('ledger invariant broken: unknown account delta');
     if (account.noOverdraft && account.debitsPostedMicros + account.debitsPendingMicros > account.creditsPostedMicros) {
       throw new Error(`ledger invariant broken: account ${account.id} overdrawn`);
     }
@@ -279,8 +311,14 @@ function assertBatchBalanced(write: BatchWrite, before: Map<string, Account>): v
   if (postedDelta !== 0n || pendingDelta !== 0n) {
     throw new Error(`ledger invariant broken: batch unbalanced (posted ${postedDelta}, pending ${pendingDelta})`);
   }
+  let transferPosted = 0n;
   for (const transfer of write.transfers) {
     if (transfer.amountMicros <= 0n) throw new Error(`ledger invariant broken: transfer ${transfer.id} amount <= 0`);
     if (transfer.debitAccountId === transfer.creditAccountId) throw new Error('ledger invariant broken: self transfer');
+    if (transfer.kind === 'posted' || transfer.kind === 'post_pending') transferPosted += transfer.amountMicros;
+  }
+  const debitedPosted = write.accountDeltas.reduce((sum, delta) => sum + delta.debitsPostedMicros, 0n);
+  if (debitedPosted !== transferPosted) {
+    throw new Error(`ledger invariant broken: accounts debited ${debitedPosted} but transfers post ${transferPosted}`);
   }
 }

@@ -41,7 +41,12 @@ export type TransferKind = 'posted' | 'pending' | 'post_pending' | 'void_pending
 export interface Transfer {
   id: string;
   poolId: string;
-  /** Position in the pool's hash chain, 1-based, gap-free. */
+  /**
+   * The pool's hash chain this row belongs to. A pool has a few chains (lanes) so that concurrent batches append
+   * without waiting for each other; each lane is gap-free and tamper-evident on its own.
+   */
+  lane: number;
+  /** Position in its lane, 1-based, gap-free. */
   seq: bigint;
   kind: TransferKind;
   debitAccountId: string;
@@ -79,8 +84,17 @@ export type TransferInput =
       code: string;
       memo?: string;
     }
-  /** amountMicros omitted posts the whole hold; less posts part of it and the rest returns. */
-  | { type: 'post'; holdId: string; amountMicros?: bigint; memo?: string }
+  /**
+   * amountMicros (gross) omitted posts the whole hold; less posts part of it and the rest returns. With `fee`, that
+   * much of the gross goes to the fee account and the payee receives the rest, in the same chain.
+   */
+  | {
+      type: 'post';
+      holdId: string;
+      amountMicros?: bigint;
+      fee?: { accountId: string; amountMicros: bigint };
+      memo?: string;
+    }
   | { type: 'void'; holdId: string; memo?: string }
   /** Only the server's expiry sweep sends this; it fails unless the timeout has passed. */
   | { type: 'expire'; holdId: string };
@@ -100,10 +114,35 @@ export interface CommandResult {
 
 export type LedgerEventType = 'HoldCreated' | 'HoldReleased' | 'HoldVoided' | 'HoldExpired' | 'TransferPosted';
 
-export interface LedgerEvent {
-  type: LedgerEventType;
-  poolId: string;
-  payload: Record<string, string | null>;
+/** Every transfer writes one outbox event, in the same statement, named by its kind. */
+export const LEDGER_EVENT_BY_KIND: Record<TransferKind, LedgerEventType> = {
+  posted: 'TransferPosted',
+  pending: 'HoldCreated',
+  post_pending: 'HoldReleased',
+  void_pending: 'HoldVoided',
+  expire_pending: 'HoldExpired',
+};
+
+/**
+ * The payload of a ledger event. For HoldReleased, amountMicros reached the payee and holdMicros − amountMicros left
+ * the hold otherwise (the platform fee, in the linked TransferPosted, and what returned to the payer); for HoldVoided
+ * and HoldExpired, amountMicros returned to the payer.
+ */
+export interface LedgerEventPayload {
+  transferId: string;
+  kind: TransferKind;
+  debitAccountId: string;
+  creditAccountId: string;
+  debitUserId: string | null;
+  creditUserId: string | null;
+  currency: string;
+  code: string;
+  amountMicros: string;
+  /** The hold: the transfer itself for HoldCreated, the resolved hold otherwise; null for TransferPosted. */
+  holdId: string | null;
+  holdMicros: string | null;
+  timeoutAt: string | null;
+  linkedId: string | null;
 }
 
 export type HoldStatus = 'pending' | 'posted' | 'voided' | 'expired';

@@ -1,9 +1,10 @@
-import { GENESIS_HASH, transferHash } from './chain.ts';
+import { GENESIS_HASH, transferHash, type PoolHead } from './chain.ts';
 import type { LedgerContext } from './context.ts';
 import type { AccountMismatch } from './store.ts';
 
 export interface ChainReport {
   poolId: string;
+  lane: number;
   transfersChecked: number;
   lastSeq: string;
   lastHash: string;
@@ -45,9 +46,8 @@ export async function verifyLedger(ctx: LedgerContext, options: { poolId?: strin
       postedMicros: total.postedMicros.toString(),
       pendingMicros: total.pendingMicros.toString(),
     }));
-  const poolIds = poolId ? [poolId] : await ctx.store.poolIdsWithTransfers();
   const chains: ChainReport[] = [];
-  for (const id of poolIds) chains.push(await verifyChain(ctx, id));
+  for (const head of await ctx.store.chainHeads(poolId)) chains.push(await verifyChain(ctx, head));
   const ok =
     balances.mismatches.length === 0 &&
     currencyImbalances.length === 0 &&
@@ -64,16 +64,17 @@ export async function verifyLedger(ctx: LedgerContext, options: { poolId?: strin
   };
 }
 
-async function verifyChain(ctx: LedgerContext, poolId: string): Promise<ChainReport> {
+async function verifyChain(ctx: LedgerContext, head: PoolHead): Promise<ChainReport> {
+  const { poolId, lane } = head;
   const recomputed = new Map<bigint, string>();
-  const checkpoints = await ctx.store.checkpoints(poolId);
+  const checkpoints = await ctx.store.checkpoints(poolId, lane);
   const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.seq));
   let lastSeq = 0n;
   let lastHash = GENESIS_HASH;
   let checked = 0;
   let brokenAtSeq: bigint | null = null;
   for (;;) {
-    const page = await ctx.store.chainPage(poolId, lastSeq, PAGE);
+    const page = await ctx.store.chainPage(poolId, lane, lastSeq, PAGE);
     for (const transfer of page) {
       checked += 1;
       const expected = transferHash(lastHash, transfer);
@@ -90,15 +91,16 @@ async function verifyChain(ctx: LedgerContext, poolId: string): Promise<ChainRep
     if (page.length < PAGE) break;
   }
   // Rows deleted from the end of the chain leave no gap; the head the writers advanced still remembers them.
-  const head = await ctx.store.poolHead(poolId);
-  if (brokenAtSeq === null && head && (head.lastSeq !== lastSeq || head.lastHash !== lastHash)) {
-    brokenAtSeq = lastSeq + 1n;
+  if (brokenAtSeq === null && (head.lastSeq !== lastSeq || head.lastHash !== lastHash)) {
+    // Missing rows at the end, rows beyond the head, or the last row rewritten with a fresh hash.
+    brokenAtSeq = head.lastSeq > lastSeq ? lastSeq + 1n : head.lastSeq < lastSeq ? head.lastSeq + 1n : lastSeq;
   }
   const checkpointMismatches = checkpoints
     .filter((checkpoint) => recomputed.get(checkpoint.seq) !== checkpoint.hash)
     .map((checkpoint) => checkpoint.seq.toString());
   return {
     poolId,
+    lane,
     transfersChecked: checked,
     lastSeq: lastSeq.toString(),
     lastHash,

@@ -30,10 +30,13 @@ export function allocate(totalMicros: bigint, weights: readonly bigint[]): bigin
   return shares;
 }
 
-/** Splits a gross amount into [fee, net] at a rate in basis points (1000 = 10%), by `allocate`'s rule. */
+/**
+ * Splits a gross amount into net and fee at a rate in basis points (1000 = 10%), by `allocate`'s rule with the net
+ * share first: a tie goes to the payee, so below a 100% rate the fee never takes the whole amount.
+ */
 export function splitFee(grossMicros: bigint, feeBps: number): { feeMicros: bigint; netMicros: bigint } {
   if (!Number.isInteger(feeBps) || feeBps < 0 || feeBps > 10_000) throw new RangeError('feeBps must be 0..10000');
   const bps = BigInt(feeBps);
-  const [feeMicros = 0n, netMicros = 0n] = allocate(grossMicros, [bps, BPS_DENOMINATOR - bps]);
+  const [netMicros = 0n, feeMicros = 0n] = allocate(grossMicros, [BPS_DENOMINATOR - bps, bps]);
   return { feeMicros, netMicros };
 }

@@ -41,6 +41,7 @@ create table pools (
   created_at timestamptz not null default now()
 );
 
+-- Totals change in place (HOT updates need free space on the page); history lives in ledger_transfers.
 create table ledger_accounts (
   id uuid primary key,
   pool_id uuid references pools(id),
@@ -59,19 +60,22 @@ create table ledger_accounts (
   constraint ledger_accounts_platform_has_no_pool
     check ((kind in ('platform_fee', 'custodial', 'external')) = (pool_id is null)),
   constraint ledger_accounts_identity unique nulls not distinct (pool_id, kind, user_id, currency)
-);
+) with (fillfactor = 80);
 create index ledger_accounts_user on ledger_accounts (user_id) where user_id is not null;
 
+-- No foreign keys on this hot, append-only table: the engine validates every account and hold under lock in the
+-- same transaction, and verification reports any row that names a missing account or hold.
 create table ledger_transfers (
   id uuid primary key,
-  pool_id uuid not null references pools(id),
+  pool_id uuid not null,
+  lane smallint not null check (lane between 0 and 15),
   seq bigint not null check (seq > 0),
   kind text not null check (kind in ('posted', 'pending', 'post_pending', 'void_pending', 'expire_pending')),
-  debit_account_id uuid not null references ledger_accounts(id),
-  credit_account_id uuid not null references ledger_accounts(id),
+  debit_account_id uuid not null,
+  credit_account_id uuid not null,
   amount bigint not null check (amount > 0),
   currency text not null,
-  pending_id uuid references ledger_transfers(id),
+  pending_id uuid,
   timeout_at timestamptz,
   linked_id uuid,
   code text not null check (length(code) between 1 and 64),
@@ -84,7 +88,9 @@ create table ledger_transfers (
     check ((kind in ('post_pending', 'void_pending', 'expire_pending')) = (pending_id is not null)),
   constraint ledger_transfers_hold_has_timeout check ((kind = 'pending') = (timeout_at is not null))
 );
-create unique index ledger_transfers_pool_seq on ledger_transfers (pool_id, seq);
+-- Each lane of a pool's hash chain is gap-free; listings go newest first by the time-ordered id.
+create unique index ledger_transfers_chain on ledger_transfers (pool_id, lane, seq);
+create index ledger_transfers_pool_id on ledger_transfers (pool_id, id);
 -- A pending transfer resolves exactly once: posted, voided or expired.
 create unique index ledger_transfers_one_resolution on ledger_transfers (pending_id) where pending_id is not null;
 create index ledger_transfers_debit on ledger_transfers (debit_account_id);
@@ -106,18 +112,22 @@ create table ledger_idempotency (
   created_at timestamptz not null default now()
 );
 
+-- The end of each lane of each pool's chain: concurrent batches append to different lanes.
 create table ledger_pool_heads (
-  pool_id uuid primary key references pools(id),
+  pool_id uuid not null references pools(id),
+  lane smallint not null check (lane between 0 and 15),
   last_seq bigint not null,
-  last_hash text not null
+  last_hash text not null,
+  primary key (pool_id, lane)
 );
 
 create table ledger_checkpoints (
   pool_id uuid not null references pools(id),
+  lane smallint not null,
   seq bigint not null,
   hash text not null,
   created_at timestamptz not null default now(),
-  primary key (pool_id, seq)
+  primary key (pool_id, lane, seq)
 );
 
 create function ledger_forbid_change() returns trigger language plpgsql as $fn$
