@@ -25,6 +25,7 @@ import { PgLedgerStore } from '../db/ledger-store.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { createPgPool } from '../db/pg.ts';
 import { createLogger, safeUrl } from '../lib/logger.ts';
+import { parseEnv } from '../config/env.ts';
 import { uuidv7 } from '../lib/uuid.ts';
 import { fmt, inChunks, nowMs, positiveInt, round, summarise, table, verdict, which } from './lib.ts';
 
@@ -327,7 +328,7 @@ async function runLedger(
   const store = new PgLedgerStore(pool);
   const engine = new LedgerEngine(counter.wrap(store), {
     logger: createLogger('warn', { toStderr: true }),
-    maxInFlight: Number(process.env.LEDGER_MAX_IN_FLIGHT ?? 2),
+    maxInFlight: parseEnv().LEDGER_MAX_IN_FLIGHT,
   });
   const ctx: LedgerContext = { engine, store };
   try {
@@ -626,6 +627,8 @@ function printResults(
         hotVsUniform,
         clients: options.clients,
         accounts: options.accounts,
+        pools: POOLS,
+        ledgerMaxInFlight: parseEnv().LEDGER_MAX_IN_FLIGHT,
         seconds: options.seconds,
         warmupSeconds: WARMUP_SECONDS,
         verifyOk: report.ok,

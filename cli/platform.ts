@@ -47,7 +47,11 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
     await database.stop();
     throw error;
   }
-  const engine = new LedgerEngine(new PgLedgerStore(pgPool), { logger });
+  const engine = new LedgerEngine(new PgLedgerStore(pgPool), {
+    logger,
+    maxInFlight: env.LEDGER_MAX_IN_FLIGHT,
+    maxBatch: env.LEDGER_MAX_BATCH,
+  });
   const ledger: LedgerContext = { engine, store: new PgLedgerStore(pgPool) };
   const bus = new InMemoryEventBus((error, event, group) =>
     logger.error({ err: error, eventId: event.id, type: event.type, group }, 'event handler failed'),

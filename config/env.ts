@@ -15,6 +15,10 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Platform fee on internal sales in basis points (1000 = 10%); the Global Admin changes it at run time later. */
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** Ledger batches in the database at once per process (group commit); each appends to its own chain lane. */
+  LEDGER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
+  /** Most ledger commands one database transaction carries. */
+  LEDGER_MAX_BATCH: z.coerce.number().int().min(1).max(4096).default(256),
   /** How often the worker sweeps holds whose timeout has passed. */
   HOLD_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** How often the worker seals a checkpoint of each pool's ledger chain. */
