@@ -386,7 +386,7 @@ async function setUp(
       ownerId,
     ]);
   }
-  const accounts: { poolIndex: number; accountId: string }[] = new Array(options.accounts);
+  const accounts = new Array<{ poolIndex: number; accountId: string }>(options.accounts);
   await inChunks(userIds, SETUP_CHUNK, async (userId, index) => {
     abort.check();
     const poolIndex = index % poolCount;

@@ -8,7 +8,8 @@ import { resolveDatabase, type DatabaseHandle } from '../db/database.ts';
 import { PgLedgerStore } from '../db/ledger-store.ts';
 import { migrate, migrationsApplied, openOrm } from '../db/orm.ts';
 import { createPgPool } from '../db/pg.ts';
-import { InMemoryEventBus, type EventBus } from '../events/bus.ts';
+import { InMemoryEventBus, type BusEvent, type EventBus } from '../events/bus.ts';
+import { RedisStreamsEventBus } from '../events/redis-bus.ts';
 import type { Logger } from '../lib/logger.ts';
 
 function newRedisClient(url: string) {
@@ -53,10 +54,13 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
     maxBatch: env.LEDGER_MAX_BATCH,
   });
   const ledger: LedgerContext = { engine, store: new PgLedgerStore(pgPool) };
-  const bus = new InMemoryEventBus((error, event, group) =>
-    logger.error({ err: error, eventId: event.id, type: event.type, group }, 'event handler failed'),
-  );
+  const onHandlerError = (error: unknown, event: BusEvent, group: string) =>
+    logger.error({ err: error, eventId: event.id, type: event.type, group }, 'event handler failed');
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : null;
+  // Redis Streams when configured (any number of processes); otherwise the single-process in-memory bus.
+  const bus: EventBus = redis
+    ? new RedisStreamsEventBus(redis, { logger, onHandlerError })
+    : new InMemoryEventBus(onHandlerError);
 
   const readinessChecks: Record<string, () => Promise<string | null>> = {
     database: async () => {

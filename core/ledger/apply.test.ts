@@ -85,7 +85,7 @@ function placeHold(state: BatchState, from: Account, to: Account, amountMicros: 
   assert.ok(outcome.ok);
   const draft = outcome.transfers[0];
   assert.ok(draft);
-  const sealed: Transfer = { ...draft, seq: 1n, prevHash: '0', hash: '1' };
+  const sealed: Transfer = { ...draft, lane: 0, seq: 1n, prevHash: '0', hash: '1' };
   state.holds.set(sealed.id, { transfer: sealed, resolution: null });
   return sealed;
 }
@@ -93,7 +93,7 @@ function placeHold(state: BatchState, from: Account, to: Account, amountMicros: 
 const bal = (state: BatchState, a: Account) => balanceOf(state.accounts.get(a.id) as Account);
 
 describe('applyCommand: single transfers', () => {
-  test('moves posted money and emits TransferPosted', () => {
+  test('moves posted money', () => {
     const alice = account({ creditsPostedMicros: 1_000n });
     const bob = account();
     const state = stateOf([alice, bob]);
@@ -108,9 +108,8 @@ describe('applyCommand: single transfers', () => {
     assert.equal(draft?.createdAt.getTime(), NOW_MS);
     assert.deepEqual(bal(state, alice), { postedMicros: 600n, pendingMicros: 0n, availableMicros: 600n });
     assert.deepEqual(bal(state, bob), { postedMicros: 400n, pendingMicros: 0n, availableMicros: 400n });
-    assert.equal(outcome.events[0]?.type, 'TransferPosted');
-    assert.equal(outcome.events[0]?.payload.amountMicros, '400');
-    assert.equal(outcome.events[0]?.payload.debitUserId, alice.userId);
+    assert.equal(draft?.debitAccountId, alice.id);
+    assert.equal(draft?.creditAccountId, bob.id);
   });
 
   test('INSUFFICIENT_FUNDS when the debit exceeds available, counting pending debits', () => {
@@ -252,7 +251,10 @@ describe('applyCommand: linked chains', () => {
     // And the chain that fits goes through whole.
     const outcome = run(state, [transfer(buyer, seller, 900n), transfer(buyer, fee, 90n), transfer(buyer, owner, 10n)]);
     assert.ok(outcome.ok);
-    assert.equal(outcome.events.length, 3);
+    assert.equal(outcome.transfers.length, 3);
+    const linked = new Set(outcome.transfers.map((t) => t.linkedId));
+    assert.equal(linked.size, 1, 'one chain id');
+    assert.ok(!linked.has(null));
     assert.equal(bal(state, buyer).postedMicros, 0n);
   });
 
@@ -287,8 +289,7 @@ describe('applyCommand: holds', () => {
     assert.deepEqual(bal(state, alice), { postedMicros: 1_000n, pendingMicros: 600n, availableMicros: 400n });
     assert.equal(state.accounts.get(bob.id)?.creditsPendingMicros, 600n);
     assert.equal(bal(state, bob).postedMicros, 0n);
-    assert.equal(outcome.events[0]?.type, 'HoldCreated');
-    assert.equal(outcome.events[0]?.payload.holdId, draft?.id);
+    assert.equal(draft?.pendingId, null);
     expectFailure(run(state, [hold(alice, bob, 401n)]), 'INSUFFICIENT_FUNDS');
     expectFailure(run(state, [transfer(alice, bob, 401n)]), 'INSUFFICIENT_FUNDS');
   });
@@ -323,11 +324,7 @@ describe('applyCommand: holds', () => {
     assert.deepEqual(bal(state, bob), { postedMicros: 600n, pendingMicros: 0n, availableMicros: 600n });
     assert.equal(state.accounts.get(bob.id)?.creditsPendingMicros, 0n);
     assert.equal(state.holds.get(h.id)?.resolution, 'post_pending');
-    const event = outcome.events[0];
-    assert.equal(event?.type, 'HoldReleased');
-    assert.equal(event.payload.holdId, h.id);
-    assert.equal(event.payload.postedMicros, '600');
-    assert.equal(event.payload.returnedMicros, '0');
+    assert.equal(outcome.transfers.length, 1, 'no fee asked, no fee leg');
   });
 
   test('partial post moves part and returns the remainder to the payer', () => {
@@ -340,8 +337,7 @@ describe('applyCommand: holds', () => {
     assert.equal(outcome.transfers[0]?.amountMicros, 250n);
     assert.deepEqual(bal(state, alice), { postedMicros: 750n, pendingMicros: 0n, availableMicros: 750n });
     assert.deepEqual(bal(state, bob), { postedMicros: 250n, pendingMicros: 0n, availableMicros: 250n });
-    assert.equal(outcome.events[0]?.payload.postedMicros, '250');
-    assert.equal(outcome.events[0]?.payload.returnedMicros, '350');
+    assert.equal(state.accounts.get(alice.id)?.debitsPendingMicros, 0n, 'the remainder 350 no longer reserved');
   });
 
   test('HOLD_AMOUNT_EXCEEDED for a post above the hold; INVALID_AMOUNT for zero; nothing moves', () => {
@@ -366,8 +362,7 @@ describe('applyCommand: holds', () => {
     assert.ok(outcome.ok);
     assert.equal(outcome.transfers[0]?.kind, 'void_pending');
     assert.equal(outcome.transfers[0]?.amountMicros, 600n);
-    assert.equal(outcome.events[0]?.type, 'HoldVoided');
-    assert.equal(outcome.events[0]?.payload.returnedMicros, '600');
+    assert.equal(outcome.transfers[0]?.pendingId, voided.id);
     assert.deepEqual(bal(state, alice), { postedMicros: 1_000n, pendingMicros: 0n, availableMicros: 1_000n });
 
     const posted = placeHold(state, alice, bob, 100n);
@@ -411,31 +406,53 @@ describe('applyCommand: holds', () => {
     assert.ok(outcome.ok);
     assert.equal(outcome.transfers[0]?.kind, 'expire_pending');
     assert.equal(outcome.transfers[0]?.amountMicros, 600n);
-    assert.equal(outcome.events[0]?.type, 'HoldExpired');
+    assert.equal(outcome.transfers[0]?.pendingId, h.id);
     assert.deepEqual(bal(state, alice), { postedMicros: 1_000n, pendingMicros: 0n, availableMicros: 1_000n });
     expectFailure(run(state, [{ type: 'expire', holdId: h.id }]), 'HOLD_EXPIRED');
     expectFailure(run(state, [{ type: 'post', holdId: h.id }]), 'HOLD_EXPIRED');
   });
 
-  test('a release with its fee as one chain: post to the payee, then the payee pays the fee', () => {
+  test('a release with its fee as one chain: the payee gets gross − fee, the fee leaves the released funds', () => {
     const alice = account({ creditsPostedMicros: 1_000n });
     const bob = account();
     const fee = account({ kind: 'platform_fee', poolId: null });
     const state = stateOf([alice, bob, fee]);
     const h = placeHold(state, alice, bob, 1_000n);
-    const outcome = run(state, [{ type: 'post', holdId: h.id, amountMicros: 800n }, transfer(bob, fee, 80n)]);
+    const outcome = run(state, [
+      { type: 'post', holdId: h.id, amountMicros: 800n, fee: { accountId: fee.id, amountMicros: 80n } },
+    ]);
     assert.ok(outcome.ok);
+    const [release, feeLeg] = outcome.transfers;
+    assert.equal(release?.kind, 'post_pending');
+    assert.equal(release?.amountMicros, 720n);
+    assert.equal(feeLeg?.kind, 'posted');
+    assert.equal(feeLeg?.code, 'platform_fee');
+    assert.equal(feeLeg?.debitAccountId, alice.id);
+    assert.equal(feeLeg?.creditAccountId, fee.id);
+    assert.equal(feeLeg?.amountMicros, 80n);
+    assert.ok(release?.linkedId && release.linkedId === feeLeg?.linkedId, 'the two legs share a chain id');
     assert.deepEqual(
       [alice, bob, fee].map((a) => bal(state, a).postedMicros),
       [200n, 720n, 80n],
     );
-    // A fee larger than the posted part cannot be taken: the whole release fails and the hold stays pending.
+    assert.equal(bal(state, alice).pendingMicros, 0n, 'the 200 not released returned to the payer');
+
+    // A fee of the whole released amount (or more) is refused and the hold stays pending.
     const h2 = placeHold(state, alice, bob, 200n);
     const before = snapshot(state);
+    for (const amountMicros of [10n, 11n]) {
+      expectFailure(
+        run(state, [{ type: 'post', holdId: h2.id, amountMicros: 10n, fee: { accountId: fee.id, amountMicros } }]),
+        'INVALID_AMOUNT',
+      );
+    }
     expectFailure(
-      run(state, [{ type: 'post', holdId: h2.id, amountMicros: 10n }, transfer(bob, fee, 1_000n)]),
-      'INSUFFICIENT_FUNDS',
-      1,
+      run(state, [{ type: 'post', holdId: h2.id, fee: { accountId: id(), amountMicros: 1n } }]),
+      'ACCOUNT_NOT_FOUND',
+    );
+    expectFailure(
+      run(state, [{ type: 'post', holdId: h2.id, fee: { accountId: alice.id, amountMicros: 1n } }]),
+      'SAME_ACCOUNT',
     );
     assert.deepEqual(snapshot(state), before);
   });

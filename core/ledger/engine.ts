@@ -93,7 +93,9 @@ export class LedgerEngine {
       const freeSlots = this.maxInFlight - this.running.size;
       const size = Math.min(this.maxBatch, Math.ceil(this.queue.length / freeSlots));
       const batch = this.queue.splice(0, size);
-      const lane = this.freeLanes.pop() ?? 0;
+      // The lowest free lane: a quiet pool keeps appending to lane 0.
+      this.freeLanes.sort((a, b) => a - b);
+      const lane = this.freeLanes.shift() ?? 0;
       const run: Promise<void> = this.runBatch(batch, lane).finally(() => {
         this.freeLanes.push(lane);
         this.running.delete(run);
