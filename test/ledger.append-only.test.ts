@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { transferHash } from '../core/ledger/chain.ts';
+import { GENESIS_HASH, transferHash } from '../core/ledger/chain.ts';
 import { createHold } from '../core/ledger/create-hold.ts';
 import { expireDueHolds } from '../core/ledger/expire-due-holds.ts';
 import { recordDeposit } from '../core/ledger/record-deposit.ts';
 import { releaseHold } from '../core/ledger/release-hold.ts';
 import { reverseTransfer } from '../core/ledger/reverse-transfer.ts';
 import { balanceOf, type Transfer } from '../core/ledger/types.ts';
-import { verifyLedger } from '../core/ledger/verify-ledger.ts';
+import { verifyLedger, type ChainReport } from '../core/ledger/verify-ledger.ts';
 import { voidHold } from '../core/ledger/void-hold.ts';
 import { isAppError } from '../core/errors.ts';
+import { uuidv7 } from '../lib/uuid.ts';
 import { createMembers, createPool, createTestDatabase, type TestDatabase } from './helpers/db.ts';
 
 let db: TestDatabase;
@@ -65,7 +66,7 @@ async function balance(accountId: string) {
 
 async function rowsOf(table: string, poolId: string): Promise<Record<string, unknown>[]> {
   const { rows } = await db.pool.query<Record<string, unknown>>(
-    `select * from ${table} where pool_id = $1 order by seq`,
+    `select * from ${table} where pool_id = $1 order by lane, seq`,
     [poolId],
   );
   return rows;
@@ -108,6 +109,55 @@ function refusedBy(operation: string, table: string) {
     );
     return true;
   };
+}
+
+/** Inserts a transfer row as it is, past the engine (the table has no foreign keys; INSERT is not refused). */
+async function insertRow(row: Transfer): Promise<void> {
+  await db.pool.query(
+    `insert into ledger_transfers (id, pool_id, lane, seq, kind, debit_account_id, credit_account_id, amount, currency,
+       pending_id, timeout_at, linked_id, code, memo, created_at, prev_hash, hash)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+    [
+      row.id,
+      row.poolId,
+      row.lane,
+      row.seq.toString(),
+      row.kind,
+      row.debitAccountId,
+      row.creditAccountId,
+      row.amountMicros.toString(),
+      row.currency,
+      row.pendingId,
+      row.timeoutAt,
+      row.linkedId,
+      row.code,
+      row.memo,
+      row.createdAt,
+      row.prevHash,
+      row.hash,
+    ],
+  );
+}
+
+/** A posted transfer row with a valid hash after `prevHash`; `overrides` change any field before hashing. */
+function forgedRow(base: Transfer, overrides: Partial<Transfer>, prevHash: string): Transfer {
+  const row = { ...base, id: uuidv7(), linkedId: null, memo: 'inserted behind the engine', ...overrides, prevHash };
+  return { ...row, hash: transferHash(prevHash, row) };
+}
+
+/** The report of one lane of one pool's chain; there must be exactly one. */
+function chainOf(chains: ChainReport[], poolId: string, lane: number): ChainReport {
+  const found = chains.filter((c) => c.poolId === poolId && c.lane === lane);
+  assert.equal(found.length, 1, `one report for pool ${poolId} lane ${lane}`);
+  return found[0] as ChainReport;
+}
+
+/** Tampering with one lane leaves the pool's other lanes verifying. */
+function assertOtherLanesIntact(chains: ChainReport[], poolId: string, lane: number): void {
+  for (const chain of chains.filter((c) => c.poolId === poolId && c.lane !== lane)) {
+    assert.equal(chain.brokenAtSeq, null, `lane ${chain.lane}`);
+    assert.deepEqual(chain.checkpointMismatches, [], `lane ${chain.lane}`);
+  }
 }
 
 describe('the database refuses to change ledger history', () => {
@@ -201,13 +251,17 @@ describe('tampering is detected', () => {
     const clean = await verifyLedger(db.ctx, { poolId: pool.poolId });
     assert.equal(clean.ok, true, JSON.stringify(clean));
 
-    await tamper(['update ledger_transfers set amount = amount + 1000000 where id = $1', [payment.id]]);
+    // The row is named by its place in the chain: (pool, lane, seq).
+    await tamper([
+      'update ledger_transfers set amount = amount + 1000000 where pool_id = $1 and lane = $2 and seq = $3',
+      [pool.poolId, payment.lane, payment.seq.toString()],
+    ]);
 
     const report = await verifyLedger(db.ctx, { poolId: pool.poolId });
     assert.equal(report.ok, false);
-    const chain = report.chains.find((c) => c.poolId === pool.poolId);
-    assert.ok(chain);
+    const chain = chainOf(report.chains, pool.poolId, payment.lane);
     assert.equal(chain.brokenAtSeq, payment.seq.toString());
+    assertOtherLanesIntact(report.chains, pool.poolId, payment.lane);
     const mismatched = new Map(report.balanceMismatches.map((m) => [m.accountId, m]));
     assert.deepEqual([...mismatched.keys()].sort(), [alice.accountId, bob.accountId].sort());
     const a = mismatched.get(alice.accountId);
@@ -218,14 +272,19 @@ describe('tampering is detected', () => {
 
   test('a row deleted from the end of the chain is caught: no gap is left, but the head remembers it', async () => {
     const { pool, alice, hold } = await scenario('tamper-delete');
-    const [tail] = await db.ctx.store.listTransfers(pool.poolId, { limit: 1 });
-    assert.equal(tail?.id, hold.id, 'the hold is the last row');
-    await tamper(['delete from ledger_transfers where id = $1', [hold.id]]);
+    const head = (await db.ctx.store.chainHeads(pool.poolId)).find((h) => h.lane === hold.lane);
+    assert.equal(head?.lastSeq, hold.seq, 'the hold is the last row of its lane');
+    await tamper([
+      'delete from ledger_transfers where pool_id = $1 and lane = $2 and seq = $3',
+      [pool.poolId, hold.lane, hold.seq.toString()],
+    ]);
 
     const report = await verifyLedger(db.ctx, { poolId: pool.poolId });
     assert.equal(report.ok, false);
-    const chain = report.chains.find((c) => c.poolId === pool.poolId);
-    assert.equal(chain?.brokenAtSeq, hold.seq.toString());
+    const chain = chainOf(report.chains, pool.poolId, hold.lane);
+    assert.equal(chain.brokenAtSeq, hold.seq.toString());
+    assert.equal(chain.lastSeq, (hold.seq - 1n).toString(), 'the walk ends one row short of the head');
+    assertOtherLanesIntact(report.chains, pool.poolId, hold.lane);
     assert.ok(report.balanceMismatches.some((m) => m.accountId === alice.accountId));
   });
 
@@ -235,10 +294,17 @@ describe('tampering is detected', () => {
     assert.ok(checkpoint);
     assert.deepEqual(more, [], 'a sequential scenario writes to one lane');
     assert.deepEqual(await db.ctx.store.writeCheckpoints(pool.poolId), [], 'no new checkpoint while the head stays');
-    const [tail] = await db.ctx.store.listTransfers(pool.poolId, { limit: 1 });
+    // The tail is the row at the checkpointed head of its lane.
+    const [tail, ...beyond] = await db.ctx.store.chainPage(pool.poolId, checkpoint.lane, checkpoint.seq - 1n, 10);
     assert.ok(tail);
+    assert.deepEqual(beyond, []);
+    assert.equal(tail.lane, checkpoint.lane);
     assert.equal(tail.seq, checkpoint.seq);
     assert.equal(tail.hash, checkpoint.hash);
+    const rowAt: [string, unknown[]] = [
+      'update ledger_transfers set memo = $4, hash = $5 where pool_id = $1 and lane = $2 and seq = $3',
+      [pool.poolId, tail.lane, tail.seq.toString()],
+    ];
     const clean = await verifyLedger(db.ctx, { poolId: pool.poolId });
     assert.equal(clean.ok, true, JSON.stringify(clean));
 
@@ -246,18 +312,17 @@ describe('tampering is detected', () => {
     // the writers advanced still remembers the old hash.
     const forged = { ...tail, memo: 'nothing to see here' };
     const forgedHash = transferHash(tail.prevHash, forged);
-    const editRow: [string, unknown[]] = [
-      'update ledger_transfers set memo = $2, hash = $3 where id = $1',
-      [tail.id, forged.memo, forgedHash],
-    ];
+    const editRow: [string, unknown[]] = [rowAt[0], [...rowAt[1], forged.memo, forgedHash]];
     await tamper(editRow);
     const headOnly = await verifyLedger(db.ctx, { poolId: pool.poolId });
     assert.equal(headOnly.ok, false, 'the chain head no longer matches the last row');
-    assert.deepEqual(headOnly.chains[0]?.checkpointMismatches, [checkpoint.seq.toString()]);
+    const headOnlyChain = chainOf(headOnly.chains, pool.poolId, tail.lane);
+    assert.equal(headOnlyChain.brokenAtSeq, tail.seq.toString());
+    assert.deepEqual(headOnlyChain.checkpointMismatches, [checkpoint.seq.toString()]);
 
     // A careful forger moves the head too (it has no trigger). Only the checkpoint published earlier catches that.
     await tamper(
-      ['update ledger_transfers set memo = $2, hash = $3 where id = $1', [tail.id, tail.memo, tail.hash]],
+      [rowAt[0], [...rowAt[1], tail.memo, tail.hash]],
       [
         'update ledger_pool_heads set last_hash = $2 where pool_id = $1 and lane = $3',
         [pool.poolId, tail.hash, tail.lane],
@@ -271,12 +336,252 @@ describe('tampering is detected', () => {
 
     const report = await verifyLedger(db.ctx, { poolId: pool.poolId });
     assert.equal(report.ok, false);
-    const chain = report.chains.find((c) => c.poolId === pool.poolId);
-    assert.ok(chain);
+    const chain = chainOf(report.chains, pool.poolId, tail.lane);
     assert.equal(chain.brokenAtSeq, null, 'the forged row and head are self-consistent');
     assert.equal(chain.checkpointsChecked, 1);
     assert.deepEqual(chain.checkpointMismatches, [checkpoint.seq.toString()]);
     assert.equal(chain.lastHash, forgedHash);
+  });
+});
+
+describe('chain lanes', () => {
+  test('batches in flight append to their own gap-free lanes; a lane head appears with its first batch', async () => {
+    const pool = await createPool(db);
+    const [alice, bob] = await createMembers(db, pool, 2);
+    assert.ok(alice && bob);
+    assert.deepEqual(await db.ctx.store.chainHeads(pool.poolId), [], 'opening accounts creates no chain head');
+    await recordDeposit(db.ctx, {
+      poolId: pool.poolId,
+      currency: pool.currency,
+      memberAccountId: alice.accountId,
+      amountMicros: 10_000_000n,
+      reference: 'lanes-deposit',
+    });
+    const [first, ...others] = await db.ctx.store.chainHeads(pool.poolId);
+    assert.deepEqual(others, [], 'one batch, one lane');
+    assert.equal(first?.lastSeq, 2n, 'the deposit chain is two rows');
+
+    // Ten commands in one tick: the engine (two batches in flight by default) splits them into two batches of five,
+    // each appending to its own lane.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        db.ctx.engine.submit({
+          poolId: pool.poolId,
+          idempotencyKey: `lanes-pay-${i}`,
+          transfers: [
+            {
+              type: 'transfer',
+              debitAccountId: alice.accountId,
+              creditAccountId: bob.accountId,
+              amountMicros: 100_000n,
+              code: 'payment',
+            },
+          ],
+        }),
+      ),
+    );
+    const written = results.flatMap((r) => r.transfers);
+    const byLane = new Map<number, Transfer[]>();
+    for (const t of written) byLane.set(t.lane, [...(byLane.get(t.lane) ?? []), t]);
+    assert.equal(byLane.size, 2, `lanes used: ${[...byLane.keys()].join(',')}`);
+    for (const rows of byLane.values()) assert.equal(rows.length, 5);
+
+    const heads = await db.ctx.store.chainHeads(pool.poolId);
+    assert.deepEqual(
+      heads.map((h) => h.lane),
+      [...byLane.keys()].sort((a, b) => a - b),
+      'a head for each lane written, in lane order',
+    );
+    assert.equal(
+      heads.reduce((sum, h) => sum + h.lastSeq, 0n),
+      12n,
+    );
+    for (const head of heads) {
+      // Each lane on its own: seq 1..n with no gap, each row hashed onto the one before, the head at its end.
+      const rows = await db.ctx.store.chainPage(pool.poolId, head.lane, 0n, 100);
+      assert.deepEqual(
+        rows.map((r) => r.seq),
+        Array.from({ length: rows.length }, (_, i) => BigInt(i + 1)),
+        `lane ${head.lane}`,
+      );
+      let prevHash = GENESIS_HASH;
+      for (const row of rows) {
+        assert.equal(row.lane, head.lane);
+        assert.equal(row.prevHash, prevHash);
+        assert.equal(row.hash, transferHash(prevHash, row));
+        prevHash = row.hash;
+      }
+      assert.equal(head.lastSeq, BigInt(rows.length));
+      assert.equal(head.lastHash, prevHash);
+      assert.deepEqual(await db.ctx.store.chainPage(pool.poolId, head.lane, head.lastSeq, 100), []);
+    }
+    assert.equal((await balance(bob.accountId)).postedMicros, 1_000_000n);
+
+    const report = await verifyLedger(db.ctx, { poolId: pool.poolId });
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.deepEqual(
+      report.chains.map((c) => [c.lane, c.lastSeq, c.transfersChecked, c.brokenAtSeq]),
+      heads.map((h) => [h.lane, h.lastSeq.toString(), Number(h.lastSeq), null]),
+    );
+  });
+
+  test('writeCheckpoints seals each lane that moved, once, each with a LedgerCheckpointSealed event', async () => {
+    const pool = await createPool(db);
+    const [alice, bob] = await createMembers(db, pool, 2);
+    assert.ok(alice && bob);
+    assert.deepEqual(await db.ctx.store.writeCheckpoints(pool.poolId), [], 'nothing to seal before any transfer');
+    await recordDeposit(db.ctx, {
+      poolId: pool.poolId,
+      currency: pool.currency,
+      memberAccountId: alice.accountId,
+      amountMicros: 10_000_000n,
+      reference: 'seal-deposit',
+    });
+    const pay = (key: string) =>
+      db.ctx.engine.submit({
+        poolId: pool.poolId,
+        idempotencyKey: key,
+        transfers: [
+          {
+            type: 'transfer',
+            debitAccountId: alice.accountId,
+            creditAccountId: bob.accountId,
+            amountMicros: 1_000n,
+            code: 'payment',
+          },
+        ],
+      });
+    await Promise.all(Array.from({ length: 4 }, (_, i) => pay(`seal-pay-${i}`)));
+    const heads = await db.ctx.store.chainHeads(pool.poolId);
+    assert.equal(heads.length, 2);
+
+    const sealed = await db.ctx.store.writeCheckpoints(pool.poolId);
+    assert.deepEqual(
+      sealed.map((c) => [c.poolId, c.lane, c.seq, c.hash]),
+      heads.map((h) => [h.poolId, h.lane, h.lastSeq, h.lastHash]),
+      'one checkpoint per lane, at its head',
+    );
+    for (const head of heads) {
+      assert.deepEqual(
+        (await db.ctx.store.checkpoints(pool.poolId, head.lane)).map((c) => [c.lane, c.seq, c.hash]),
+        [[head.lane, head.lastSeq, head.lastHash]],
+      );
+    }
+    assert.deepEqual(await db.ctx.store.writeCheckpoints(pool.poolId), [], 'no lane moved since');
+
+    // One more transfer moves one lane: only that lane gets a new checkpoint.
+    const [moved] = (await pay('seal-pay-last')).transfers;
+    assert.ok(moved);
+    const again = await db.ctx.store.writeCheckpoints(pool.poolId);
+    assert.deepEqual(
+      again.map((c) => [c.lane, c.seq, c.hash]),
+      [[moved.lane, moved.seq, moved.hash]],
+    );
+
+    const { rows: events } = await db.pool.query<{ payload: { lane: number; seq: string; hash: string } }>(
+      "select payload from outbox_events where pool_id = $1 and type = 'LedgerCheckpointSealed' order by id",
+      [pool.poolId],
+    );
+    // One event per checkpoint (the events of one call come in no particular order).
+    const byLaneAndSeq = (a: { lane: number; seq: string }, b: { lane: number; seq: string }) =>
+      a.lane - b.lane || Number(BigInt(a.seq) - BigInt(b.seq));
+    assert.deepEqual(
+      events.map((e) => e.payload).sort(byLaneAndSeq),
+      [...sealed, ...again].map((c) => ({ lane: c.lane, seq: c.seq.toString(), hash: c.hash })).sort(byLaneAndSeq),
+    );
+
+    const report = await verifyLedger(db.ctx, { poolId: pool.poolId });
+    assert.equal(report.ok, true, JSON.stringify(report));
+    const checked = new Map(report.chains.map((c) => [c.lane, c.checkpointsChecked]));
+    for (const head of heads) assert.equal(checked.get(head.lane), head.lane === moved.lane ? 2 : 1);
+  });
+});
+
+describe('verification without foreign keys', () => {
+  test('rows naming a missing account, pool or hold, and rows outside their lane, are reported', async () => {
+    const { pool, bob, payment, hold } = await scenario('orphans');
+    const clean = await verifyLedger(db.ctx, { poolId: pool.poolId });
+    assert.equal(clean.ok, true, JSON.stringify(clean));
+    assert.deepEqual(clean.violations, []);
+
+    // A row in a lane that has no head, from an account that does not exist.
+    const noAccount = forgedRow(payment, { debitAccountId: uuidv7(), lane: 9, seq: 1n }, GENESIS_HASH);
+    // A row hashed onto the end of the hold's lane, beyond the head, resolving a hold that does not exist.
+    const head = (await db.ctx.store.chainHeads(pool.poolId)).find((h) => h.lane === hold.lane);
+    assert.ok(head);
+    const noHold = forgedRow(
+      hold,
+      { kind: 'void_pending', pendingId: uuidv7(), timeoutAt: null, lane: hold.lane, seq: head.lastSeq + 1n },
+      head.lastHash,
+    );
+    // A row of a pool that does not exist.
+    const ghostPoolId = uuidv7();
+    const noPool = forgedRow(payment, { poolId: ghostPoolId, lane: 0, seq: 1n }, GENESIS_HASH);
+    for (const row of [noAccount, noHold, noPool]) await insertRow(row);
+
+    const report = await verifyLedger(db.ctx, { poolId: pool.poolId });
+    assert.equal(report.ok, false);
+    assert.deepEqual([...report.violations].sort(), [
+      ...[
+        `transfer ${noAccount.id} names a missing account, pool or hold`,
+        `transfer ${noAccount.id} lies outside its chain (lane 9, seq 1)`,
+        `transfer ${noHold.id} names a missing account, pool or hold`,
+        `transfer ${noHold.id} lies outside its chain (lane ${hold.lane}, seq ${noHold.seq})`,
+      ].sort(),
+    ]);
+    // The appended row is also beyond the head the writers left, and the lane without a head is not a chain.
+    assert.equal(chainOf(report.chains, pool.poolId, hold.lane).brokenAtSeq, noHold.seq.toString());
+    assert.ok(!report.chains.some((c) => c.lane === 9));
+    assert.ok(report.balanceMismatches.some((m) => m.accountId === bob.accountId));
+
+    const ghost = await verifyLedger(db.ctx, { poolId: ghostPoolId });
+    assert.equal(ghost.ok, false);
+    assert.deepEqual([...ghost.violations].sort(), [
+      ...[
+        `transfer ${noPool.id} names a missing account, pool or hold`,
+        `transfer ${noPool.id} lies outside its chain (lane 0, seq 1)`,
+      ].sort(),
+    ]);
+  });
+});
+
+describe("reading a pool's transfers", () => {
+  test("listTransfers: newest first by id, paged with beforeId, only the pool's own rows", async () => {
+    const { pool, hold } = await scenario('listing');
+    await releaseHold(db.ctx, { holdId: hold.id, amountMicros: 500_000n, feeBps: 1000, idempotencyKey: 'listing-r' });
+    await scenario('listing-other-pool');
+    const lanes = await db.ctx.store.chainHeads(pool.poolId);
+    const inChains = (await Promise.all(lanes.map((h) => db.ctx.store.chainPage(pool.poolId, h.lane, 0n, 100)))).flat();
+    assert.equal(inChains.length, 6, 'deposit (2), payment, hold, release and its fee');
+
+    const all = await db.ctx.store.listTransfers(pool.poolId, { limit: 100 });
+    assert.deepEqual(
+      all.map((t) => t.id),
+      inChains
+        .map((t) => t.id)
+        .sort()
+        .reverse(),
+      'every row of the pool once, by id descending',
+    );
+    for (let i = 1; i < all.length; i += 1) {
+      assert.ok((all[i - 1]?.createdAt.getTime() ?? 0) >= (all[i]?.createdAt.getTime() ?? 0), 'newest first');
+    }
+    assert.deepEqual(await db.ctx.store.listTransfers(pool.poolId, { limit: 100 }), all);
+
+    const paged: Transfer[] = [];
+    let beforeId: string | undefined;
+    for (let page = 0; page < 10; page += 1) {
+      const rows = await db.ctx.store.listTransfers(pool.poolId, { beforeId, limit: 4 });
+      paged.push(...rows);
+      if (rows.length < 4) break;
+      beforeId = rows.at(-1)?.id;
+    }
+    assert.deepEqual(
+      paged.map((t) => t.id),
+      all.map((t) => t.id),
+    );
+    assert.deepEqual(await db.ctx.store.listTransfers(pool.poolId, { beforeId: all.at(-1)?.id, limit: 4 }), []);
+    assert.deepEqual(await db.ctx.store.listTransfers(pool.poolId, { limit: 0 }), []);
   });
 });
 
@@ -397,6 +702,51 @@ describe('outbox events are written with the transfers', () => {
     assert.equal(feeEvents[0]?.payload.amountMicros, '100000');
     assert.equal(feeEvents[0]?.payload.linkedId, released1[0]?.payload.linkedId, 'fee and release share a chain');
     assert.ok(feeEvents[0]?.payload.linkedId);
+    // The fee leaves the payer's released funds: alice pays it, to the platform (no user).
+    assert.equal(feeEvents[0]?.payload.debitUserId, alice.userId);
+    assert.equal(feeEvents[0]?.payload.creditUserId, null);
+    assert.equal(feeEvents[0]?.payload.holdId, null);
+
+    // Every payload is a LedgerEventPayload built from its transfer row and the accounts it names.
+    const { rows: all } = await db.pool.query<{ type: string; payload: Record<string, unknown> }>(
+      'select type, payload from outbox_events where pool_id = $1 and payload ? $2 order by id',
+      [pool.poolId, 'transferId'],
+    );
+    assert.equal(all.length, 10);
+    const userOf = new Map([
+      [alice.accountId, alice.userId],
+      [bob.accountId, bob.userId],
+    ]);
+    const transfers = new Map((await db.ctx.store.listTransfers(pool.poolId, { limit: 100 })).map((t) => [t.id, t]));
+    for (const { type, payload } of all) {
+      const transfer = transfers.get(payload.transferId as string);
+      assert.ok(transfer, `the event names a transfer of the pool: ${JSON.stringify(payload)}`);
+      const hold =
+        transfer.kind === 'pending'
+          ? transfer
+          : transfer.pendingId
+            ? (await db.ctx.store.getHold(transfer.pendingId))?.transfer
+            : null;
+      assert.deepEqual(
+        { ...payload, timeoutAt: payload.timeoutAt === null ? null : new Date(payload.timeoutAt as string).getTime() },
+        {
+          transferId: transfer.id,
+          kind: transfer.kind,
+          debitAccountId: transfer.debitAccountId,
+          creditAccountId: transfer.creditAccountId,
+          debitUserId: userOf.get(transfer.debitAccountId) ?? null,
+          creditUserId: userOf.get(transfer.creditAccountId) ?? null,
+          currency: transfer.currency,
+          code: transfer.code,
+          amountMicros: transfer.amountMicros.toString(),
+          holdId: hold?.id ?? null,
+          holdMicros: hold?.amountMicros.toString() ?? null,
+          timeoutAt: transfer.timeoutAt?.getTime() ?? null,
+          linkedId: transfer.linkedId,
+        },
+        type,
+      );
+    }
 
     const report = await verifyLedger(db.ctx, { poolId: pool.poolId });
     assert.equal(report.ok, true, JSON.stringify(report));

@@ -529,5 +529,67 @@ describe('many clients', () => {
     assert.ok(
       lanes.every((chain) => chain.brokenAtSeq === null && BigInt(chain.transfersChecked) === BigInt(chain.lastSeq)),
     );
+    // Every engine ran two batches at once (its default), each on its own lane: the pool's chain has lanes 0 and 1,
+    // which batches of different processes share under the lane head's lock.
+    assert.deepEqual(
+      lanes.map((chain) => chain.lane),
+      [0, 1],
+    );
+  });
+
+  test('maxInFlight: that many batches at once, each on its own lane, never more lanes than the chain has', async () => {
+    const ACCOUNTS = 8;
+    const { pool, members } = await setup(
+      ACCOUNTS,
+      Array.from({ length: ACCOUNTS }, () => 100n),
+    );
+    for (const [maxInFlight, commands, lanesExpected] of [
+      [4, 40, 4],
+      [32, 64, 16],
+    ] as const) {
+      const pgPool = createPgPool(db.url, 4);
+      const store = new PgLedgerStore(pgPool);
+      const engine = new LedgerEngine(store, { maxInFlight });
+      try {
+        // Submitted in one tick: the queue is shared evenly between the free slots.
+        const results = await Promise.all(
+          Array.from({ length: commands }, (_, i) =>
+            engine.submit({
+              poolId: pool.poolId,
+              idempotencyKey: key(`in-flight-${maxInFlight}`),
+              transfers: [
+                {
+                  type: 'transfer',
+                  debitAccountId: members[i % ACCOUNTS]?.accountId ?? '',
+                  creditAccountId: members[(i + 1) % ACCOUNTS]?.accountId ?? '',
+                  amountMicros: UNIT,
+                  code: 'payment',
+                },
+              ],
+            }),
+          ),
+        );
+        const perLane = new Map<number, number>();
+        for (const t of results.flatMap((r) => r.transfers)) perLane.set(t.lane, (perLane.get(t.lane) ?? 0) + 1);
+        assert.deepEqual(
+          [...perLane.keys()].sort((a, b) => a - b),
+          Array.from({ length: lanesExpected }, (_, lane) => lane),
+          `maxInFlight ${maxInFlight}`,
+        );
+        for (const [lane, n] of perLane) assert.equal(n, commands / lanesExpected, `lane ${lane}`);
+      } finally {
+        await engine.idle();
+        await pgPool.end();
+      }
+    }
+    // Each account sent and received the same number of units.
+    for (const member of members) assert.equal((await balance(member.accountId)).postedMicros, 100n * UNIT);
+    const report = await verifyLedger(db.ctx, { poolId: pool.poolId });
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.equal(report.chains.length, 16);
+    assert.equal(
+      report.chains.reduce((sum, chain) => sum + BigInt(chain.transfersChecked), 0n),
+      BigInt(2 * ACCOUNTS + 40 + 64),
+    );
   });
 });

@@ -437,6 +437,13 @@ async function runScenario(ops: Op[]): Promise<void> {
             assert.equal(result.returnedMicros, hold.amount - grossMicros);
             assert.equal(result.fee?.amountMicros ?? 0n, feeMicros);
             assert.equal(result.posted.amountMicros, grossMicros - feeMicros, 'the payee receives gross − fee');
+            if (result.fee) {
+              // The fee leaves the payer's released funds, in the release's chain.
+              assert.equal(result.fee.debitAccountId, accountOf(hold.from));
+              assert.equal(result.fee.creditAccountId, fee.id);
+              assert.equal(result.fee.code, 'platform_fee');
+              assert.ok(result.posted.linkedId && result.fee.linkedId === result.posted.linkedId);
+            }
             return { transfers: result.fee ? [result.posted, result.fee] : [result.posted], replayed: result.replayed };
           };
           await attempt(
@@ -628,7 +635,14 @@ test('random sequences of ledger operations match a plain model, step by step', 
   assert.ok(runCounter >= 25);
   t.diagnostic(JSON.stringify(Object.fromEntries([...outcomes].sort())));
   // The sequences exercised acceptance, refusal and replay, not just one of them.
-  for (const outcome of ['transfer ok', 'hold ok', 'INSUFFICIENT_FUNDS', 'replayed', 'IDEMPOTENCY_KEY_REUSED']) {
+  for (const outcome of [
+    'transfer ok',
+    'hold ok',
+    'release ok',
+    'INSUFFICIENT_FUNDS',
+    'replayed',
+    'IDEMPOTENCY_KEY_REUSED',
+  ]) {
     assert.ok((outcomes.get(outcome) ?? 0) > 0, `no ${outcome} in any run`);
   }
 });

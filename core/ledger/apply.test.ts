@@ -307,7 +307,7 @@ describe('applyCommand: holds', () => {
     assert.ok(run(state, [hold(alice, bob, 1n, MAX_HOLD_TIMEOUT_SECONDS)]).ok);
   });
 
-  test('full post moves the whole hold and emits HoldReleased with nothing returned', () => {
+  test('full post moves the whole hold with nothing returned and no fee leg', () => {
     const alice = account({ creditsPostedMicros: 1_000n });
     const bob = account();
     const state = stateOf([alice, bob]);
@@ -453,6 +453,97 @@ describe('applyCommand: holds', () => {
     expectFailure(
       run(state, [{ type: 'post', holdId: h2.id, fee: { accountId: alice.id, amountMicros: 1n } }]),
       'SAME_ACCOUNT',
+    );
+    expectFailure(
+      run(state, [{ type: 'post', holdId: h2.id, amountMicros: 10n, fee: { accountId: fee.id, amountMicros: -1n } }]),
+      'INVALID_AMOUNT',
+    );
+    assert.deepEqual(snapshot(state), before);
+
+    // The fee account must keep the hold's currency and belong to the hold's pool (or to none).
+    const euroFee = account({ kind: 'platform_fee', poolId: null, currency: 'EUR' });
+    const strangerFee = account({ kind: 'treasury', poolId: OTHER_POOL });
+    for (const a of [euroFee, strangerFee]) state.accounts.set(a.id, a);
+    const beforeForeign = snapshot(state);
+    expectFailure(
+      run(state, [{ type: 'post', holdId: h2.id, fee: { accountId: euroFee.id, amountMicros: 1n } }]),
+      'CURRENCY_MISMATCH',
+    );
+    expectFailure(
+      run(state, [{ type: 'post', holdId: h2.id, fee: { accountId: strangerFee.id, amountMicros: 1n } }]),
+      'POOL_MISMATCH',
+    );
+    assert.deepEqual(snapshot(state), beforeForeign);
+    assert.equal(state.holds.get(h2.id)?.resolution, null);
+  });
+
+  test('a fee of zero writes no fee leg; a fee leg that cannot be credited rolls back the whole release', () => {
+    const alice = account({ creditsPostedMicros: 1_000n });
+    const bob = account();
+    const fee = account({ kind: 'platform_fee', poolId: null, creditsPostedMicros: MAX_MICROS - 5n });
+    const state = stateOf([alice, bob, fee]);
+    const h = placeHold(state, alice, bob, 100n);
+    const before = snapshot(state);
+    // The fee account would pass the largest storable amount: the resolution applied before the fee leg is undone.
+    expectFailure(
+      run(state, [{ type: 'post', holdId: h.id, fee: { accountId: fee.id, amountMicros: 6n } }]),
+      'AMOUNT_OVERFLOW',
+    );
+    assert.deepEqual(snapshot(state), before);
+    assert.equal(state.holds.get(h.id)?.resolution, null);
+
+    const outcome = run(state, [{ type: 'post', holdId: h.id, fee: { accountId: fee.id, amountMicros: 0n } }]);
+    assert.ok(outcome.ok);
+    assert.equal(outcome.transfers.length, 1);
+    assert.equal(outcome.transfers[0]?.amountMicros, 100n);
+    assert.equal(outcome.transfers[0]?.linkedId, null, 'a lone release without a fee is not linked');
+    assert.deepEqual(
+      [alice, bob, fee].map((a) => bal(state, a).postedMicros),
+      [900n, 100n, MAX_MICROS - 5n],
+    );
+  });
+
+  test('a release with a fee inside a longer chain: both legs carry the chain id, the debit stays within the hold', () => {
+    const alice = account({ creditsPostedMicros: 1_000n });
+    const bob = account();
+    const carol = account();
+    const fee = account({ kind: 'platform_fee', poolId: null });
+    const state = stateOf([alice, bob, carol, fee]);
+    const h = placeHold(state, alice, bob, 500n);
+    // Release 500 with a fee of 50, then bob passes on what he received (450) in the same chain.
+    const outcome = run(state, [
+      { type: 'post', holdId: h.id, fee: { accountId: fee.id, amountMicros: 50n } },
+      transfer(bob, carol, 450n),
+    ]);
+    assert.ok(outcome.ok);
+    assert.deepEqual(
+      outcome.transfers.map((t) => [t.kind, t.amountMicros]),
+      [
+        ['post_pending', 450n],
+        ['posted', 50n],
+        ['posted', 450n],
+      ],
+    );
+    const linked = new Set(outcome.transfers.map((t) => t.linkedId));
+    assert.equal(linked.size, 1);
+    assert.ok(!linked.has(null));
+    const payer = state.accounts.get(alice.id) as Account;
+    assert.equal(payer.debitsPostedMicros, 500n, 'release + fee = the gross, never more than the hold');
+    assert.equal(payer.debitsPendingMicros, 0n);
+    assert.deepEqual(
+      [alice, bob, carol, fee].map((a) => bal(state, a).postedMicros),
+      [500n, 0n, 450n, 50n],
+    );
+    // The payee cannot pass on the gross: only gross − fee reached him.
+    const h2 = placeHold(state, alice, bob, 100n);
+    const before = snapshot(state);
+    expectFailure(
+      run(state, [
+        { type: 'post', holdId: h2.id, fee: { accountId: fee.id, amountMicros: 10n } },
+        transfer(bob, carol, 91n),
+      ]),
+      'INSUFFICIENT_FUNDS',
+      1,
     );
     assert.deepEqual(snapshot(state), before);
   });
