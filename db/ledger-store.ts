@@ -430,7 +430,8 @@ class PgLedgerTx implements LedgerTx {
       select ${ACCOUNT_COLUMNS} from ledger_accounts where id in (select id from ids) and pool_id is null;
       insert into ledger_pool_heads (pool_id, lane, last_seq, last_hash)
         select p, ${lane}, 0, ${lit(GENESIS_HASH)} from unnest(${pools}::uuid[]) as p
-        where not exists (select 1 from ledger_pool_heads h where h.pool_id = p and h.lane = ${lane})
+        where exists (select 1 from pools where pools.id = p)
+          and not exists (select 1 from ledger_pool_heads h where h.pool_id = p and h.lane = ${lane})
         order by 1 on conflict do nothing;
       select pool_id, last_seq, last_hash from ledger_pool_heads
         where pool_id = any(${pools}::uuid[]) and lane = ${lane} order by pool_id for update;

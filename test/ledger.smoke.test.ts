@@ -170,3 +170,44 @@ test('idempotency keys are 1..200 printable ASCII characters, else VALIDATION_FA
   }
   assert.equal(await posted(bob.accountId), 3_000n);
 });
+
+test('an unknown pool, an overlong memo and a malformed code fail as business errors and write nothing', async () => {
+  const pool = await createPool(db);
+  const [alice, bob] = await createMembers(db, pool, 2);
+  assert.ok(alice && bob);
+  await recordDeposit(db.ctx, {
+    poolId: pool.poolId,
+    currency: pool.currency,
+    memberAccountId: alice.accountId,
+    amountMicros: 10_000n,
+    reference: 'smoke-limits',
+  });
+  const before = await transferCount(pool.poolId);
+  const pay = (overrides: { poolId?: string; memo?: string; code?: string }, key: string) =>
+    db.ctx.engine.submit({
+      poolId: overrides.poolId ?? pool.poolId,
+      idempotencyKey: key,
+      transfers: [
+        {
+          type: 'transfer',
+          debitAccountId: alice.accountId,
+          creditAccountId: bob.accountId,
+          amountMicros: 1_000n,
+          code: overrides.code ?? 'payment',
+          memo: overrides.memo,
+        },
+      ],
+    });
+  await assert.rejects(pay({ poolId: '01a20a43-0000-7000-8000-000000000000' }, 'limits-pool'), (error) =>
+    isAppError(error, 'POOL_NOT_FOUND'),
+  );
+  await assert.rejects(pay({ memo: 'x'.repeat(501) }, 'limits-memo'), (error) =>
+    isAppError(error, 'VALIDATION_FAILED'),
+  );
+  await assert.rejects(pay({ code: 'has spaces' }, 'limits-code'), (error) => isAppError(error, 'VALIDATION_FAILED'));
+  assert.equal(await transferCount(pool.poolId), before);
+  // The same batch carries on for the commands that are fine.
+  const ok = await pay({ memo: 'y'.repeat(500) }, 'limits-ok');
+  assert.equal(ok.transfers[0]?.memo.length, 500);
+  assert.equal((await verifyLedger(db.ctx)).ok, true);
+});

@@ -33,6 +33,10 @@ export type DraftTransfer = Omit<Transfer, 'lane' | 'seq' | 'prevHash' | 'hash'>
 
 export type ApplyOutcome = { ok: true; transfers: DraftTransfer[] } | { ok: false; code: ErrorCode; index: number };
 
+/** The limits the database's CHECK constraints hold transfers to, checked first so they fail as business errors. */
+const MAX_MEMO_LENGTH = 500;
+const CODE_PATTERN = /^[a-z0-9_.:-]{1,64}$/i;
+
 class ChainFailure extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -83,6 +87,9 @@ function applyOne(
     throw new ChainFailure(code, index);
   };
   const base = { id: uuidv7(state.nowMs), poolId, linkedId, createdAt: new Date(state.nowMs) };
+  const memo = input.type === 'expire' ? '' : (input.memo ?? '');
+  if (memo.length > MAX_MEMO_LENGTH) fail('VALIDATION_FAILED');
+  if ((input.type === 'transfer' || input.type === 'hold') && !CODE_PATTERN.test(input.code)) fail('VALIDATION_FAILED');
 
   if (input.type === 'transfer' || input.type === 'hold') {
     if (input.amountMicros <= 0n || input.amountMicros > MAX_MICROS) fail('INVALID_AMOUNT');

@@ -199,6 +199,11 @@ export class LedgerEngine {
     const applied: { index: number; drafts: DraftTransfer[] }[] = [];
     for (const index of toApply) {
       const item = batch[index] as Queued;
+      // A pool that does not exist has no chain head (heads are only created for existing pools).
+      if (!heads.has(item.command.poolId)) {
+        outcomes[index] = { ok: false, error: chainError('POOL_NOT_FOUND', 0) };
+        continue;
+      }
       const outcome = applyCommand(state, item.command);
       if (!outcome.ok) {
         outcomes[index] = { ok: false, error: chainError(outcome.code, outcome.index) };
