@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { GENESIS_HASH, type PoolHead } from '../core/ledger/chain.ts';
 import type {
+  AccountDelta,
   AccountMismatch,
   BatchSnapshot,
   BatchWrite,
@@ -318,13 +319,6 @@ export class PgLedgerStore implements LedgerStore {
     return rows.map((row) => row.violation);
   }
 
-  async poolIdsWithTransfers(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ pool_id: string }>(
-      'select distinct pool_id from ledger_pool_heads where last_seq > 0 order by pool_id',
-    );
-    return rows.map((row) => row.pool_id);
-  }
-
   async chainHeads(poolId: string | null): Promise<PoolHead[]> {
     const { rows } = await this.pool.query<{ pool_id: string; lane: number; last_seq: string; last_hash: string }>(
       `select pool_id, lane, last_seq, last_hash from ledger_pool_heads
@@ -387,6 +381,50 @@ const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
 /** A SQL string literal; with standard_conforming_strings on (checked at connect), only quotes need doubling. */
 const lit = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 const uuidArray = (ids: Iterable<string>): string => lit(pgArray([...ids].filter(isUuid)));
+/** A typed array literal for the batch statements: `'{…}'::type[]`. */
+const arr = (values: readonly Value[], type: string): string => `${lit(pgArray(values))}::${type}[]`;
+
+/** `unnest(...)` arguments: one typed array literal per column, each column read from the rows by its getter. */
+function columns<Row>(rows: readonly Row[], spec: readonly [(row: Row) => Value, string][]): string {
+  return spec.map(([get, type]) => arr(rows.map(get), type)).join(', ');
+}
+type Value = string | bigint | number | Date | null;
+
+const DELTA_COLUMNS: readonly [(delta: AccountDelta) => Value, string][] = [
+  [(x) => x.accountId, 'uuid'],
+  [(x) => x.debitsPendingMicros, 'bigint'],
+  [(x) => x.debitsPostedMicros, 'bigint'],
+  [(x) => x.creditsPendingMicros, 'bigint'],
+  [(x) => x.creditsPostedMicros, 'bigint'],
+];
+
+const TRANSFER_INSERT_COLUMNS: readonly [(transfer: Transfer) => Value, string][] = [
+  [(x) => x.id, 'uuid'],
+  [(x) => x.poolId, 'uuid'],
+  [(x) => x.seq, 'bigint'],
+  [(x) => x.kind, 'text'],
+  [(x) => x.debitAccountId, 'uuid'],
+  [(x) => x.creditAccountId, 'uuid'],
+  [(x) => x.amountMicros, 'bigint'],
+  [(x) => x.currency, 'text'],
+  [(x) => x.pendingId, 'uuid'],
+  [(x) => x.timeoutAt, 'timestamptz'],
+  [(x) => x.linkedId, 'uuid'],
+  [(x) => x.code, 'text'],
+  [(x) => x.memo, 'text'],
+  [(x) => x.createdAt, 'timestamptz'],
+  [(x) => x.prevHash, 'text'],
+  [(x) => x.hash, 'text'],
+];
+
+/** Adds the deltas to the accounts' four totals: the one account UPDATE of a batch, for pool and platform rows alike. */
+function addDeltas(deltas: readonly AccountDelta[]): string {
+  return `update ledger_accounts acc
+    set debits_pending = acc.debits_pending + v.dpe, debits_posted = acc.debits_posted + v.dpo,
+        credits_pending = acc.credits_pending + v.cpe, credits_posted = acc.credits_posted + v.cpo
+    from unnest(${columns(deltas, DELTA_COLUMNS)}) as v(id, dpe, dpo, cpe, cpo)
+    where acc.id = v.id`;
+}
 
 /**
  * One batch's transaction, in two round trips: `open` (BEGIN, the holds, the account and chain-head locks, then the
@@ -489,145 +527,55 @@ class PgLedgerTx implements LedgerTx {
       await this.client.query('commit');
       return;
     }
-    const t = batch.transfers;
-    const a = batch.accountDeltas.filter((delta) => !delta.platform);
+    const lane = batch.transfers[0]?.lane ?? 0;
+    if (!Number.isInteger(lane) || lane < 0 || lane >= 16) throw new RangeError(`lane ${lane}`);
+    const pool = batch.accountDeltas.filter((delta) => !delta.platform);
     // Platform accounts (fee, custodial wallet, outside world) are hot: they are locked last, in id order, and updated
     // in the statement before COMMIT, so their row locks are held only for the commit.
     const platform = batch.accountDeltas
       .filter((delta) => delta.platform && isUuid(delta.accountId))
       .sort((x, y) => (x.accountId < y.accountId ? -1 : 1));
-    const platformIds = lit(pgArray(platform.map((delta) => delta.accountId)));
+    const platformIds = arr(
+      platform.map((x) => x.accountId),
+      'uuid',
+    );
     const platformUpdates =
       platform.length === 0
         ? ''
-        : `select 1 from ledger_accounts where id = any(${platformIds}::uuid[]) order by id for no key update;
-      update ledger_accounts acc
-        set debits_pending = acc.debits_pending + v.dpe, debits_posted = acc.debits_posted + v.dpo,
-            credits_pending = acc.credits_pending + v.cpe, credits_posted = acc.credits_posted + v.cpo
-        from unnest(${platformIds}::uuid[],
-                    ${lit(pgArray(platform.map((x) => x.debitsPendingMicros)))}::bigint[],
-                    ${lit(pgArray(platform.map((x) => x.debitsPostedMicros)))}::bigint[],
-                    ${lit(pgArray(platform.map((x) => x.creditsPendingMicros)))}::bigint[],
-                    ${lit(pgArray(platform.map((x) => x.creditsPostedMicros)))}::bigint[]) as v(id, dpe, dpo, cpe, cpo)
-        where acc.id = v.id;`;
-    const arr = (values: readonly (string | bigint | number | Date | null)[], type: string) =>
-      `${lit(pgArray(values))}::${type}[]`;
-    const lane = t[0]?.lane ?? 0;
-    if (!Number.isInteger(lane) || lane < 0 || lane >= 16) throw new RangeError(`lane ${lane}`);
+        : `select 1 from ledger_accounts where id = any(${platformIds}) order by id for no key update;
+           ${addDeltas(platform)};`;
+    const transfers = columns(batch.transfers, TRANSFER_INSERT_COLUMNS);
+    const opened = columns(batch.openedHolds, [
+      [(x) => x.holdId, 'uuid'],
+      [(x) => x.poolId, 'uuid'],
+      [(x) => x.timeoutAt, 'timestamptz'],
+    ]);
+    const closed = arr(batch.closedHoldIds, 'uuid');
+    const keys = columns(batch.idempotency, [
+      [(x) => x.key, 'text'],
+      [(x) => x.requestHash, 'text'],
+      [(x) => x.transferIds.join(','), 'text'],
+    ]);
+    const heads = columns(batch.heads, [
+      [(x) => x.poolId, 'uuid'],
+      [(x) => x.lastSeq, 'bigint'],
+      [(x) => x.lastHash, 'text'],
+    ]);
     await this.client.query(`
       with
       t as (insert into ledger_transfers (${TRANSFER_COLUMNS})
             select x.id, x.pool_id, ${lane}, x.seq, x.kind, x.debit, x.credit, x.amount, x.currency, x.pending,
                    x.timeout, x.linked, x.code, x.memo, x.created, x.prev, x.hash
-            from unnest(${arr(
-              t.map((x) => x.id),
-              'uuid',
-            )}, ${arr(
-              t.map((x) => x.poolId),
-              'uuid',
-            )},
-                        ${arr(
-                          t.map((x) => x.seq),
-                          'bigint',
-                        )}, ${arr(
-                          t.map((x) => x.kind),
-                          'text',
-                        )},
-                        ${arr(
-                          t.map((x) => x.debitAccountId),
-                          'uuid',
-                        )}, ${arr(
-                          t.map((x) => x.creditAccountId),
-                          'uuid',
-                        )},
-                        ${arr(
-                          t.map((x) => x.amountMicros),
-                          'bigint',
-                        )}, ${arr(
-                          t.map((x) => x.currency),
-                          'text',
-                        )},
-                        ${arr(
-                          t.map((x) => x.pendingId),
-                          'uuid',
-                        )}, ${arr(
-                          t.map((x) => x.timeoutAt),
-                          'timestamptz',
-                        )},
-                        ${arr(
-                          t.map((x) => x.linkedId),
-                          'uuid',
-                        )}, ${arr(
-                          t.map((x) => x.code),
-                          'text',
-                        )},
-                        ${arr(
-                          t.map((x) => x.memo),
-                          'text',
-                        )}, ${arr(
-                          t.map((x) => x.createdAt),
-                          'timestamptz',
-                        )},
-                        ${arr(
-                          t.map((x) => x.prevHash),
-                          'text',
-                        )}, ${arr(
-                          t.map((x) => x.hash),
-                          'text',
-                        )})
+            from unnest(${transfers})
               as x(id, pool_id, seq, kind, debit, credit, amount, currency, pending, timeout, linked, code, memo,
                    created, prev, hash)
             returning id, pool_id, seq, kind, debit_account_id, credit_account_id, amount, currency, pending_id,
                       timeout_at, linked_id, code),
-      a as (update ledger_accounts acc
-            set debits_pending = acc.debits_pending + v.dpe, debits_posted = acc.debits_posted + v.dpo,
-                credits_pending = acc.credits_pending + v.cpe, credits_posted = acc.credits_posted + v.cpo
-            from unnest(${arr(
-              a.map((x) => x.accountId),
-              'uuid',
-            )}, ${arr(
-              a.map((x) => x.debitsPendingMicros),
-              'bigint',
-            )},
-                        ${arr(
-                          a.map((x) => x.debitsPostedMicros),
-                          'bigint',
-                        )},
-                        ${arr(
-                          a.map((x) => x.creditsPendingMicros),
-                          'bigint',
-                        )},
-                        ${arr(
-                          a.map((x) => x.creditsPostedMicros),
-                          'bigint',
-                        )}) as v(id, dpe, dpo, cpe, cpo)
-            where acc.id = v.id),
-      oh as (insert into ledger_open_holds (hold_id, pool_id, timeout_at)
-             select * from unnest(${arr(
-               batch.openedHolds.map((x) => x.holdId),
-               'uuid',
-             )}, ${arr(
-               batch.openedHolds.map((x) => x.poolId),
-               'uuid',
-             )},
-                                  ${arr(
-                                    batch.openedHolds.map((x) => x.timeoutAt),
-                                    'timestamptz',
-                                  )})),
-      ch as (delete from ledger_open_holds where hold_id = any(${arr(batch.closedHoldIds, 'uuid')})),
+      a as (${addDeltas(pool)}),
+      oh as (insert into ledger_open_holds (hold_id, pool_id, timeout_at) select * from unnest(${opened})),
+      ch as (delete from ledger_open_holds where hold_id = any(${closed})),
       i as (insert into ledger_idempotency (key, request_hash, transfer_ids)
-            select k, h, string_to_array(r, ',')::uuid[]
-            from unnest(${arr(
-              batch.idempotency.map((x) => x.key),
-              'text',
-            )}, ${arr(
-              batch.idempotency.map((x) => x.requestHash),
-              'text',
-            )},
-                        ${arr(
-                          batch.idempotency.map((x) => x.transferIds.join(',')),
-                          'text',
-                        )}) as x(k, h, r)),
+            select k, h, string_to_array(r, ',')::uuid[] from unnest(${keys}) as x(k, h, r)),
       -- One event per transfer (LEDGER_EVENT_BY_KIND, LedgerEventPayload), built here from the rows just inserted.
       o as (insert into outbox_events (type, pool_id, payload)
             select case t.kind when 'posted' then 'TransferPosted' when 'pending' then 'HoldCreated'
@@ -647,17 +595,7 @@ class PgLedgerTx implements LedgerTx {
             left join ledger_transfers hold on hold.id = t.pending_id
             order by t.pool_id, t.seq),
       h as (update ledger_pool_heads ph set last_seq = v.s, last_hash = v.hh
-            from unnest(${arr(
-              batch.heads.map((x) => x.poolId),
-              'uuid',
-            )}, ${arr(
-              batch.heads.map((x) => x.lastSeq),
-              'bigint',
-            )},
-                        ${arr(
-                          batch.heads.map((x) => x.lastHash),
-                          'text',
-                        )}) as v(pid, s, hh)
+            from unnest(${heads}) as v(pid, s, hh)
             where ph.pool_id = v.pid and ph.lane = ${lane})
       select 1;
       ${platformUpdates}

@@ -42,7 +42,9 @@ export const checkpointJob: JobDefinition<Record<string, never>> = {
   schema: z.object({}).strict(),
   everySeconds: (config) => config.checkpointMinutes * 60,
   async handler(ctx) {
-    for (const poolId of await ctx.ledger.store.poolIdsWithTransfers()) {
+    const heads = await ctx.ledger.store.chainHeads(null);
+    const poolIds = new Set(heads.filter((head) => head.lastSeq > 0n).map((head) => head.poolId));
+    for (const poolId of poolIds) {
       for (const checkpoint of await ctx.ledger.store.writeCheckpoints(poolId)) {
         ctx.logger.info({ poolId, lane: checkpoint.lane, seq: checkpoint.seq.toString() }, 'ledger checkpoint sealed');
       }

@@ -135,5 +135,4 @@ export interface LedgerStore {
   checkpoints(poolId: string, lane: number): Promise<Checkpoint[]>;
   /** Seals each lane head of the pool that moved since its last checkpoint (and writes an outbox event for each). */
   writeCheckpoints(poolId: string): Promise<Checkpoint[]>;
-  poolIdsWithTransfers(): Promise<string[]>;
 }
