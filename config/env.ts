@@ -25,6 +25,22 @@ const EnvSchema = z.object({
   LEDGER_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   /** Seconds SIGTERM waits for in-flight requests and jobs before forcing the exit. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  /** Price of creating a premium pool, in micros of the funding pool's currency; the Global Admin may change it. */
+  PREMIUM_POOL_FEE_MICROS: z.coerce.bigint().min(0n).max(9_000_000_000_000_000_000n).default(50_000_000n),
+  /** Requests per minute per caller (token, or address when anonymous) on the REST API. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /**
+   * The bots' service credential: with it, a request acts for the user named in X-Acting-User (or the chat identity
+   * in X-Acting-Identity). At least 32 characters; unset turns service access off.
+   */
+  SERVICE_TOKEN: z.string().min(32).optional(),
+  /** Prefix of every Redis key and stream, so several deployments (or test runs) can share one Redis. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]{1,40}$/)
+    .default('pr'),
+  /** The address people reach the web companion at; used in referral and stream links. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DISCORD_TOKEN: z.string().min(1).optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),

@@ -39,6 +39,60 @@ export const ErrorCodes = {
   POOL_NOT_FOUND: 'POOL_NOT_FOUND',
   /** The referenced user does not exist. */
   USER_NOT_FOUND: 'USER_NOT_FOUND',
+  /** The caller has no live credential: missing, unknown or revoked token. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The credential lacks the scope the operation needs (read, write, admin). */
+  INSUFFICIENT_SCOPE: 'INSUFFICIENT_SCOPE',
+  /** Too many requests or attempts in the current window; details say when to retry. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** A money-moving request arrived without an idempotency key. */
+  IDEMPOTENCY_KEY_REQUIRED: 'IDEMPOTENCY_KEY_REQUIRED',
+  /** The first request with this idempotency key is still running. */
+  IDEMPOTENCY_REQUEST_IN_PROGRESS: 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+  /** The operation needs the Global Admin. */
+  NOT_GLOBAL_ADMIN: 'NOT_GLOBAL_ADMIN',
+  /** The caller is not a member of the pool (never joined, or left). */
+  NOT_A_MEMBER: 'NOT_A_MEMBER',
+  /** The operation needs an officer or the owner of the pool. */
+  NOT_AN_OFFICER: 'NOT_AN_OFFICER',
+  /** The operation needs the owner of the pool. */
+  NOT_POOL_OWNER: 'NOT_POOL_OWNER',
+  /** The caller (or the target) is suspended in this pool: reads and leaving only. */
+  MEMBER_SUSPENDED: 'MEMBER_SUSPENDED',
+  /** The caller is banned from this pool and cannot rejoin. */
+  MEMBER_BANNED: 'MEMBER_BANNED',
+  /** The person already belongs to the pool. */
+  ALREADY_A_MEMBER: 'ALREADY_A_MEMBER',
+  /** The named user is not a member of the pool. */
+  MEMBER_NOT_FOUND: 'MEMBER_NOT_FOUND',
+  /** The change does not apply to the target's role (an officer moderating an officer, promoting the owner...). */
+  ROLE_CHANGE_NOT_ALLOWED: 'ROLE_CHANGE_NOT_ALLOWED',
+  /** The owner must hand the pool to someone else before leaving. */
+  OWNER_CANNOT_LEAVE: 'OWNER_CANNOT_LEAVE',
+  /** The Global Admin suspended the pool: reads only until lifted. */
+  POOL_SUSPENDED: 'POOL_SUSPENDED',
+  /** A private pool's password is missing or wrong. */
+  WRONG_POOL_PASSWORD: 'WRONG_POOL_PASSWORD',
+  /** The Discord guild or Telegram chat is already bound to another pool. */
+  CHAT_ALREADY_BOUND: 'CHAT_ALREADY_BOUND',
+  /** The referral code is unknown, revoked, of another pool, or the caller's own. */
+  REFERRAL_CODE_INVALID: 'REFERRAL_CODE_INVALID',
+  /** The link code is unknown, used or expired. */
+  LINK_CODE_INVALID: 'LINK_CODE_INVALID',
+  /** The identity already belongs to another user who has pools or money; linking would merge two accounts. */
+  IDENTITY_ALREADY_LINKED: 'IDENTITY_ALREADY_LINKED',
+  /** The member has as many machines as their limit allows; details give the limit and how to raise it. */
+  MACHINE_LIMIT_REACHED: 'MACHINE_LIMIT_REACHED',
+  /** This hardware is already registered in the pool. */
+  MACHINE_ALREADY_REGISTERED: 'MACHINE_ALREADY_REGISTERED',
+  /** The member already has a machine of that name in the pool. */
+  MACHINE_NAME_TAKEN: 'MACHINE_NAME_TAKEN',
+  /** The machine id names no registered machine of the pool. */
+  MACHINE_NOT_FOUND: 'MACHINE_NOT_FOUND',
+  /** The pool's owner has not put machine slots on sale. */
+  SLOTS_NOT_FOR_SALE: 'SLOTS_NOT_FOR_SALE',
+  /** The hold belongs to someone else and the caller may not act on it. */
+  NOT_HOLD_PARTY: 'NOT_HOLD_PARTY',
   /** Input failed validation before reaching the domain. */
   VALIDATION_FAILED: 'VALIDATION_FAILED',
 } as const;

@@ -3,9 +3,13 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../lib/logger.ts';
 import { entities } from './entities/index.ts';
 import { Migration0001Foundation } from './migrations/Migration0001Foundation.ts';
+import { Migration0002PoolsPeople } from './migrations/Migration0002PoolsPeople.ts';
 
 /** Every migration, in order. Listed here rather than globbed so that the same list runs from TS and from a build. */
-export const migrationsList = [{ name: 'Migration0001Foundation', class: Migration0001Foundation }];
+export const migrationsList = [
+  { name: 'Migration0001Foundation', class: Migration0001Foundation },
+  { name: 'Migration0002PoolsPeople', class: Migration0002PoolsPeople },
+];
 
 export function ormOptions(url: string, logger?: Logger): Options {
   return {

@@ -71,6 +71,10 @@ export async function createPool(
     currency,
     ownerId,
   ]);
+  await db.pool.query("insert into pool_members (pool_id, user_id, role, status) values ($1, $2, 'owner', 'active')", [
+    poolId,
+    ownerId,
+  ]);
   return { poolId, ownerId, currency };
 }
 
@@ -80,10 +84,14 @@ export async function createUser(
 ): Promise<string> {
   const id = uuidv7();
   await db.pool.query('insert into users (id, display_name) values ($1, $2)', [id, displayName]);
+  await db.pool.query("insert into user_identities (platform, external_id, user_id) values ('local', $1, $2)", [
+    displayName.toLowerCase(),
+    id,
+  ]);
   return id;
 }
 
-/** Opens member accounts for `count` new users of a pool. */
+/** Adds `count` new users to a pool as active members, each with an open member account. */
 export async function createMembers(
   db: TestDatabase,
   pool: { poolId: string; currency: string },
@@ -92,6 +100,10 @@ export async function createMembers(
   const members: { userId: string; accountId: string }[] = [];
   for (let i = 0; i < count; i += 1) {
     const userId = await createUser(db);
+    await db.pool.query(
+      "insert into pool_members (pool_id, user_id, role, status) values ($1, $2, 'member', 'active')",
+      [pool.poolId, userId],
+    );
     const account = await db.ctx.store.openAccount({
       poolId: pool.poolId,
       currency: pool.currency,

@@ -1,0 +1,45 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { LedgerContext } from './ledger/context.ts';
+
+/**
+ * Counts attempts against a budget (private-pool passwords, link codes). Implemented with rate-limiter-flexible on
+ * Redis, or in memory when REDIS_URL is unset (api/http/limiters.ts).
+ */
+export interface AttemptLimiter {
+  /** Spends one attempt under `key`; when the budget is gone, says how long until the next one is allowed. */
+  consume(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+  /** Forgets the attempts under `key` (after a success). */
+  reset(key: string): Promise<void>;
+}
+
+export interface AttemptLimiters {
+  /** Wrong private-pool passwords per user (any pool). */
+  passwordPerUser: AttemptLimiter;
+  /** Wrong passwords per pool (from anyone): slows a distributed guess at one pool. */
+  passwordPerPool: AttemptLimiter;
+  /** Link-code redemptions per user. */
+  linkCodePerUser: AttemptLimiter;
+}
+
+/** Configured values the Global Admin may override at run time (platform_settings). */
+export interface PlatformDefaults {
+  platformFeeBps: number;
+  premiumPoolFeeMicros: bigint;
+}
+
+/**
+ * What a use case gets: an EntityManager forked for this request, update or job (never the global one), the ledger,
+ * the attempt limiters and the configured defaults.
+ */
+export interface AppContext {
+  em: EntityManager;
+  ledger: LedgerContext;
+  limiters: AttemptLimiters;
+  defaults: PlatformDefaults;
+}
+
+/** The caller of a use case, as authenticated at the edge. */
+export interface Actor {
+  userId: string;
+  isGlobalAdmin: boolean;
+}

@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor, AppContext, PlatformDefaults } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { requireGlobalAdmin } from '../access/pool-access.ts';
+import { recordEvent } from '../events/record-event.ts';
+
+/** The platform's run-time settings: what the Global Admin stored, else the configured defaults. */
+export async function getPlatformSettings(em: EntityManager, defaults: PlatformDefaults): Promise<PlatformDefaults> {
+  const rows = await em.execute<{ key: string; value: unknown }[]>(
+    "select key, value from platform_settings where key in ('platformFeeBps', 'premiumPoolFeeMicros')",
+  );
+  const settings = { ...defaults };
+  for (const row of rows) {
+    if (row.key === 'platformFeeBps' && typeof row.value === 'number') settings.platformFeeBps = row.value;
+    if (row.key === 'premiumPoolFeeMicros' && typeof row.value === 'string')
+      settings.premiumPoolFeeMicros = BigInt(row.value);
+  }
+  return settings;
+}
+
+/** Changes the platform fee rate or the premium pool price. Only the Global Admin may. */
+export async function updatePlatformSettings(
+  ctx: AppContext,
+  actor: Actor,
+  input: { platformFeeBps?: number; premiumPoolFeeMicros?: bigint },
+): Promise<PlatformDefaults> {
+  requireGlobalAdmin(actor);
+  const { platformFeeBps, premiumPoolFeeMicros } = input;
+  if (
+    platformFeeBps !== undefined &&
+    (!Number.isInteger(platformFeeBps) || platformFeeBps < 0 || platformFeeBps > 5000)
+  )
+    throw new AppError('VALIDATION_FAILED', 'platformFeeBps must be a whole number from 0 to 5000 (50%)');
+  if (premiumPoolFeeMicros !== undefined && premiumPoolFeeMicros < 0n)
+    throw new AppError('INVALID_AMOUNT', 'premiumPoolFeeMicros must not be negative');
+  await ctx.em.transactional(async (em) => {
+    const upsert = (key: string, value: unknown) =>
+      em.execute(
+        `insert into platform_settings (key, value, updated_by) values (?, ?::jsonb, ?)
+         on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
+        [key, JSON.stringify(value), actor.userId],
+      );
+    if (platformFeeBps !== undefined) await upsert('platformFeeBps', platformFeeBps);
+    if (premiumPoolFeeMicros !== undefined) await upsert('premiumPoolFeeMicros', premiumPoolFeeMicros.toString());
+    await recordEvent(em, {
+      type: 'PlatformSettingsChanged',
+      poolId: null,
+      payload: {
+        byUserId: actor.userId,
+        platformFeeBps: platformFeeBps ?? null,
+        premiumPoolFeeMicros: premiumPoolFeeMicros?.toString() ?? null,
+      },
+    });
+  });
+  return getPlatformSettings(ctx.em, ctx.defaults);
+}
