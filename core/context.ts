@@ -8,6 +8,8 @@ import type { LedgerContext } from './ledger/context.ts';
 export interface AttemptLimiter {
   /** Spends one attempt under `key`; when the budget is gone, says how long until the next one is allowed. */
   consume(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+  /** How long `key` must wait before its next attempt is allowed; 0 when it may try now. Spends nothing. */
+  blockedForMs(key: string): Promise<number>;
   /** Forgets the attempts under `key` (after a success). */
   reset(key: string): Promise<void>;
 }

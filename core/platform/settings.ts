@@ -42,6 +42,7 @@ export async function updatePlatformSettings(
       );
     if (platformFeeBps !== undefined) await upsert('platformFeeBps', platformFeeBps);
     if (premiumPoolFeeMicros !== undefined) await upsert('premiumPoolFeeMicros', premiumPoolFeeMicros.toString());
+    settingsCache.delete(ctx.ledger);
     await recordEvent(em, {
       type: 'PlatformSettingsChanged',
       poolId: null,
@@ -53,4 +54,21 @@ export async function updatePlatformSettings(
     });
   });
   return getPlatformSettings(ctx.em, ctx.defaults);
+}
+
+const SETTINGS_TTL_MS = 5000;
+const settingsCache = new WeakMap<object, { expiresAtMs: number; settings: Promise<PlatformDefaults> }>();
+
+/**
+ * The settings as of at most 5 s ago, per ledger (so per database): read on every hold release otherwise. A fee
+ * change by the Global Admin applies to releases from 5 s later on.
+ */
+export function cachedPlatformSettings(ctx: AppContext): Promise<PlatformDefaults> {
+  const now = Date.now();
+  const cached = settingsCache.get(ctx.ledger);
+  if (cached && cached.expiresAtMs > now) return cached.settings;
+  const settings = getPlatformSettings(ctx.em, ctx.defaults);
+  settingsCache.set(ctx.ledger, { expiresAtMs: now + SETTINGS_TTL_MS, settings });
+  settings.catch(() => settingsCache.delete(ctx.ledger));
+  return settings;
 }

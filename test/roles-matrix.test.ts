@@ -1,0 +1,324 @@
+/**
+ * Every role against every pool action, through the real use cases: each cell runs in a pool of its own and expects
+ * either success or one precise error code. The table below is the specification of who may do what.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Actor, AppContext } from '../core/context.ts';
+import { isAppError } from '../core/errors.ts';
+import { createMemberHold } from '../core/holds/create-member-hold.ts';
+import { getBalance, listPoolLedger, verifyPoolLedger } from '../core/holds/pool-reads.ts';
+import { releaseMemberHold, voidMemberHold } from '../core/holds/resolve-member-hold.ts';
+import { joinPool } from '../core/members/join-pool.ts';
+import { leavePool } from '../core/members/leave-pool.ts';
+import { listMembers } from '../core/members/list-members.ts';
+import { moderateMember } from '../core/members/moderate-member.ts';
+import { setOfficer } from '../core/members/set-officer.ts';
+import { transferOwnership } from '../core/members/transfer-ownership.ts';
+import { updatePlatformSettings } from '../core/platform/settings.ts';
+import { bindChat } from '../core/pools/bind-chat.ts';
+import { getPool } from '../core/pools/get-pool.ts';
+import { setPoolSuspended } from '../core/pools/suspend-pool.ts';
+import { updatePoolSettings } from '../core/pools/update-pool-settings.ts';
+import { createHold } from '../core/ledger/create-hold.ts';
+import { verifyLedger } from '../core/ledger/verify-ledger.ts';
+import { actor, appContext, fund } from './helpers/app.ts';
+import { createMembers, createPool, createTestDatabase, createUser, type TestDatabase } from './helpers/db.ts';
+
+let db: TestDatabase;
+let adminId: string;
+before(async () => {
+  db = await createTestDatabase();
+  adminId = await createUser(db, 'global-admin');
+  await db.pool.query('update users set is_global_admin = true where id = $1', [adminId]);
+});
+after(() => db.close());
+
+const ROLES = ['admin', 'owner', 'officer', 'member', 'suspended', 'banned', 'outsider'] as const;
+type Role = (typeof ROLES)[number];
+
+/** A pool with one person in each role, two more officers and members to act on, funds, and two open holds. */
+async function world() {
+  const pool = await createPool(db);
+  const [officer, member, suspended, banned, target, officer2] = await createMembers(db, pool, 6);
+  assert.ok(officer && member && suspended && banned && target && officer2);
+  const outsider = await createUser(db);
+  const set = (userId: string, column: 'role' | 'status', value: string) =>
+    db.pool.query(`update pool_members set ${column} = $1 where pool_id = $2 and user_id = $3`, [
+      value,
+      pool.poolId,
+      userId,
+    ]);
+  await set(officer.userId, 'role', 'officer');
+  await set(officer2.userId, 'role', 'officer');
+  for (const who of [pool.ownerId, officer.userId, member.userId, suspended.userId, banned.userId])
+    await fund(db, pool, who, 10_000_000n);
+  await set(suspended.userId, 'status', 'suspended');
+  await set(banned.userId, 'status', 'banned');
+  const hold = async (payer: string, payee: string, key: string) => {
+    const [payerAccount, payeeAccount] = await Promise.all(
+      [payer, payee].map((userId) =>
+        db.ctx.store.openAccount({ poolId: pool.poolId, currency: pool.currency, kind: 'member', userId }),
+      ),
+    );
+    assert.ok(payerAccount && payeeAccount);
+    const created = await createHold(db.ctx, {
+      poolId: pool.poolId,
+      payerAccountId: payerAccount.id,
+      payeeAccountId: payeeAccount.id,
+      amountMicros: 1_000_000n,
+      timeoutSeconds: 3600,
+      idempotencyKey: `${key}-${pool.poolId}`,
+    });
+    return created.hold.id;
+  };
+  const ids: Record<Role, string> = {
+    admin: adminId,
+    owner: pool.ownerId,
+    officer: officer.userId,
+    member: member.userId,
+    suspended: suspended.userId,
+    banned: banned.userId,
+    outsider,
+  };
+  return {
+    pool,
+    ids,
+    target: target.userId,
+    officer2: officer2.userId,
+    /** member → target: the member is the payer, the target the payee. */
+    memberHold: await hold(member.userId, target.userId, 'member-hold'),
+    /** officer → target: a plain member is no party to it. */
+    otherHold: await hold(officer.userId, target.userId, 'other-hold'),
+  };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+type Action = (ctx: AppContext, who: Actor, w: World) => Promise<unknown>;
+
+const key = () => `matrix-${Math.random().toString(36).slice(2)}`;
+
+const ACTIONS: Record<string, Action> = {
+  'view pool': (ctx, who, w) => getPool(ctx, who, { poolId: w.pool.poolId }),
+  'change pool rules': (ctx, who, w) => updatePoolSettings(ctx, who, w.pool.poolId, { rules: 'be kind' }),
+  'set minimum prices': (ctx, who, w) =>
+    updatePoolSettings(ctx, who, w.pool.poolId, { minPricesMicros: { compute_time: 1_000_000n } }),
+  'bind a Telegram chat': (ctx, who, w) =>
+    bindChat(ctx, who, {
+      poolId: w.pool.poolId,
+      platform: 'telegram',
+      chatId: `-100${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+    }),
+  'appoint an officer': (ctx, who, w) =>
+    setOfficer(ctx, who, { poolId: w.pool.poolId, userId: w.target, officer: true }),
+  'remove an officer': (ctx, who, w) =>
+    setOfficer(ctx, who, { poolId: w.pool.poolId, userId: w.officer2, officer: false }),
+  'transfer ownership': (ctx, who, w) => transferOwnership(ctx, who, { poolId: w.pool.poolId, toUserId: w.target }),
+  'suspend a member': (ctx, who, w) =>
+    moderateMember(ctx, who, { poolId: w.pool.poolId, userId: w.target, action: 'suspend' }),
+  'ban a member': (ctx, who, w) => moderateMember(ctx, who, { poolId: w.pool.poolId, userId: w.target, action: 'ban' }),
+  'suspend an officer': (ctx, who, w) =>
+    moderateMember(ctx, who, { poolId: w.pool.poolId, userId: w.officer2, action: 'suspend' }),
+  'hold own funds for a member': (ctx, who, w) =>
+    createMemberHold(ctx, who, {
+      poolId: w.pool.poolId,
+      payeeUserId: w.target,
+      amountMicros: 500_000n,
+      idempotencyKey: key(),
+    }),
+  "release the member's hold": (ctx, who, w) =>
+    releaseMemberHold(ctx, who, { holdId: w.memberHold, idempotencyKey: key() }),
+  "release someone else's hold": (ctx, who, w) =>
+    releaseMemberHold(ctx, who, { holdId: w.otherHold, idempotencyKey: key() }),
+  "void the member's hold": (ctx, who, w) => voidMemberHold(ctx, who, { holdId: w.memberHold, idempotencyKey: key() }),
+  'see own balance': (ctx, who, w) => getBalance(ctx, who, { poolId: w.pool.poolId }),
+  'read the pool ledger': (ctx, who, w) => listPoolLedger(ctx, who, { poolId: w.pool.poolId, limit: 10 }),
+  'verify the pool ledger': (ctx, who, w) => verifyPoolLedger(ctx, who, { poolId: w.pool.poolId }),
+  'list members': (ctx, who, w) => listMembers(ctx, who, { poolId: w.pool.poolId, limit: 10 }),
+  'join the pool': (ctx, who, w) => joinPool(ctx, who, { poolId: w.pool.poolId }),
+  'leave the pool': (ctx, who, w) => leavePool(ctx, who, { poolId: w.pool.poolId }),
+  'change the platform fee': (ctx, who) => updatePlatformSettings(ctx, who, { platformFeeBps: 1000 }),
+  'suspend the pool': (ctx, who, w) => setPoolSuspended(ctx, who, { poolId: w.pool.poolId, suspended: true }),
+};
+
+const OK = 'ok';
+/** Columns in ROLES order: admin, owner, officer, member, suspended, banned, outsider. */
+const MATRIX: Record<keyof typeof ACTIONS, readonly string[]> = {
+  'view pool': [OK, OK, OK, OK, OK, OK, OK],
+  'change pool rules': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'set minimum prices': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'bind a Telegram chat': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'appoint an officer': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'remove an officer': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'transfer ownership': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'suspend a member': ['NOT_A_MEMBER', OK, OK, 'NOT_AN_OFFICER', 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'ban a member': ['NOT_A_MEMBER', OK, OK, 'NOT_AN_OFFICER', 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'suspend an officer': [
+    'NOT_A_MEMBER',
+    OK,
+    'ROLE_CHANGE_NOT_ALLOWED',
+    'NOT_AN_OFFICER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'hold own funds for a member': ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  "release the member's hold": ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  "release someone else's hold": [
+    'NOT_A_MEMBER',
+    OK,
+    OK,
+    'NOT_HOLD_PARTY',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  "void the member's hold": [
+    'NOT_A_MEMBER',
+    OK,
+    OK,
+    'NOT_HOLD_PARTY',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'see own balance': ['NOT_A_MEMBER', OK, OK, OK, OK, OK, 'NOT_A_MEMBER'],
+  'read the pool ledger': ['NOT_A_MEMBER', OK, OK, OK, OK, 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'verify the pool ledger': ['NOT_A_MEMBER', OK, OK, OK, OK, 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'list members': ['NOT_A_MEMBER', OK, OK, OK, OK, 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'join the pool': [
+    OK,
+    'ALREADY_A_MEMBER',
+    'ALREADY_A_MEMBER',
+    'ALREADY_A_MEMBER',
+    'ALREADY_A_MEMBER',
+    'MEMBER_BANNED',
+    OK,
+  ],
+  'leave the pool': ['NOT_A_MEMBER', 'OWNER_CANNOT_LEAVE', OK, OK, OK, 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'change the platform fee': [
+    OK,
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+  ],
+  'suspend the pool': [
+    OK,
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+  ],
+};
+
+/** 'ok', or the code of the business failure; anything else is a bug and fails the test. */
+async function codeOf(run: Promise<unknown>): Promise<string> {
+  try {
+    await run;
+    return OK;
+  } catch (error) {
+    if (isAppError(error)) return error.code;
+    throw error;
+  }
+}
+
+async function outcome(action: Action, role: Role): Promise<string> {
+  const w = await world();
+  return codeOf(action(appContext(db), actor(w.ids[role], role === 'admin'), w));
+}
+
+describe('role × action', () => {
+  for (const [name, action] of Object.entries(ACTIONS)) {
+    test(name, async () => {
+      const expected = MATRIX[name];
+      assert.ok(expected, `no expectations for ${name}`);
+      const actual: string[] = [];
+      for (const role of ROLES) actual.push(await outcome(action, role));
+      assert.deepEqual(
+        Object.fromEntries(ROLES.map((role, i) => [role, actual[i]])),
+        Object.fromEntries(ROLES.map((role, i) => [role, expected[i]])),
+      );
+    });
+  }
+});
+
+describe('in a pool the Global Admin suspended', () => {
+  const SUSPENDED_POOL: [string, string][] = [
+    ['hold own funds for a member', 'POOL_SUSPENDED'],
+    ["release the member's hold", 'POOL_SUSPENDED'],
+    ['change pool rules', 'POOL_SUSPENDED'],
+    ['join the pool', 'POOL_SUSPENDED'],
+    ['read the pool ledger', OK],
+    ['see own balance', OK],
+    ['leave the pool', OK],
+  ];
+  for (const [name, expected] of SUSPENDED_POOL) {
+    test(`${name}: ${expected}`, async () => {
+      const w = await world();
+      const ctx = appContext(db);
+      await setPoolSuspended(ctx, actor(adminId, true), { poolId: w.pool.poolId, suspended: true, reason: 'audit' });
+      const who = name === 'join the pool' ? w.ids.outsider : name === 'change pool rules' ? w.ids.owner : w.ids.member;
+      const action = ACTIONS[name];
+      assert.ok(action);
+      assert.equal(await codeOf(action(ctx, actor(who), w)), expected);
+    });
+  }
+});
+
+test('every cell left the ledger consistent', async () => {
+  const report = await verifyLedger(db.ctx, {});
+  assert.equal(report.ok, true, JSON.stringify(report.violations));
+});
