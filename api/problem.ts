@@ -72,6 +72,25 @@ export function sendProblem(
     });
 }
 
+/** A business failure as problem+json, with the headers its status calls for. */
+export function sendAppError(res: Response, error: AppError): void {
+  const status = HTTP_STATUS[error.code];
+  const retryAfter = error.details.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+  if (status === 401) res.set('WWW-Authenticate', 'Bearer realm="power-realms"');
+  sendProblem(res, status, error.code, error.message, error.details);
+}
+
+/** body-parser's error types, as stable codes. */
+const PARSER_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'MALFORMED_JSON', 'the body is not valid JSON'],
+  'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'the body is larger than 64 kB'],
+  'encoding.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported content encoding'],
+  'charset.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as UTF-8 JSON'],
+  'request.aborted': [400, 'BAD_REQUEST', 'the request was aborted'],
+  'request.size.invalid': [400, 'BAD_REQUEST', 'the body is shorter or longer than Content-Length'],
+};
+
 export const notFound: RequestHandler = (req, res) => {
   sendProblem(res, 404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`);
 };
@@ -79,7 +98,12 @@ export const notFound: RequestHandler = (req, res) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof AppError) {
-      sendProblem(res, HTTP_STATUS[error.code], error.code, error.message, error.details);
+      sendAppError(res, error);
+      return;
+    }
+    const parser = PARSER_ERRORS[(error as { type?: string }).type ?? ''];
+    if (parser) {
+      sendProblem(res, parser[0], parser[1], parser[2]);
       return;
     }
     const status = (error as { status?: unknown }).status;

@@ -27,7 +27,19 @@ import { createPgPool } from '../db/pg.ts';
 import { createLogger, safeUrl } from '../lib/logger.ts';
 import { parseEnv } from '../config/env.ts';
 import { uuidv7 } from '../lib/uuid.ts';
-import { fmt, inChunks, nowMs, positiveInt, round, summarise, table, verdict, which } from './lib.ts';
+import {
+  createDatabase,
+  dropDatabases,
+  fmt,
+  inChunks,
+  nowMs,
+  positiveInt,
+  round,
+  summarise,
+  table,
+  verdict,
+  which,
+} from './lib.ts';
 
 const WARMUP_SECONDS = 2;
 const PGBENCH_SCALE = 64;
@@ -155,38 +167,6 @@ function printHeader(options: Options, serverUrl: string): void {
       `Baseline: pgbench -i -q -s ${PGBENCH_SCALE}; pgbench -c ${options.clients} -j ${PGBENCH_THREADS} ` +
       `-T ${options.seconds} -M prepared (built-in TPC-B-like).\n`,
   );
-}
-
-function databaseUrl(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl, application_name: 'power-realms-bench' });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function createDatabase(serverUrl: string, name: string, created: string[]): Promise<string> {
-  await adminQuery(serverUrl, `create database ${name}`);
-  created.push(name);
-  return databaseUrl(serverUrl, name);
-}
-
-async function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
-  for (const name of names.splice(0)) {
-    try {
-      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
-    } catch (error) {
-      console.error(`could not drop database ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
 }
 
 // --- Step 1: pgbench baseline -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 
 /** Milliseconds since an arbitrary origin, sub-millisecond resolution, monotonic. */
 export const nowMs = (): number => performance.now();
@@ -89,5 +90,38 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
 export async function inChunks<T>(items: T[], chunk: number, fn: (item: T, index: number) => Promise<void>) {
   for (let start = 0; start < items.length; start += chunk) {
     await Promise.all(items.slice(start, start + chunk).map((item, offset) => fn(item, start + offset)));
+  }
+}
+
+export function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl, application_name: 'power-realms-bench' });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Creates a database for this run and remembers it in `created` so that dropDatabases removes it. */
+export async function createDatabase(serverUrl: string, name: string, created: string[]): Promise<string> {
+  await adminQuery(serverUrl, `create database ${name}`);
+  created.push(name);
+  return databaseUrl(serverUrl, name);
+}
+
+export async function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
+  for (const name of names.splice(0)) {
+    try {
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+    } catch (error) {
+      console.error(`could not drop database ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createAccessToken, TOKEN_SCOPES } from '../core/auth/tokens.ts';
-import { isAppError } from '../core/errors.ts';
+import { AppError, isAppError } from '../core/errors.ts';
 import { depositToMember } from '../core/ledger/deposit-to-member.ts';
 import { verifyLedger } from '../core/ledger/verify-ledger.ts';
 import { parseMicrosString } from '../core/money/amount.ts';
@@ -14,8 +14,8 @@ import { openPlatform, type Platform } from './platform.ts';
 export const ADMIN_HELP = `Bootstrap commands (they use the same DATABASE_URL as the server):
   admin token   --name NAME [--scopes read,write,admin] [--json]
                 creates the user if missing (the first user ever is the Global Admin) and a personal access token
-  admin pool    --name NAME --owner USER_ID [--type public|private|premium] [--currency PRC] [--json]
-                creates a pool owned by USER_ID
+  admin pool    --name NAME --owner USER_ID [--type public|private] [--password P] [--currency PRC] [--json]
+                creates a pool owned by USER_ID (premium pools are bought through the API)
   admin deposit --pool POOL_ID --user USER_ID --amount-micros N --reference REF [--json]
                 records money received outside the payment providers (idempotent on REF)
   admin verify  [--pool POOL_ID] [--json]
@@ -35,7 +35,8 @@ const schemas = {
   pool: z.object({
     name: z.string().trim().min(1).max(100),
     owner: uuid,
-    type: z.enum(['public', 'private', 'premium']).default('public'),
+    type: z.enum(['public', 'private']).default('public'),
+    password: z.string().min(8).max(128).optional(),
     currency: z
       .string()
       .regex(/^[A-Z0-9]{2,12}$/)
@@ -104,6 +105,7 @@ function parseOptions(args: string[]) {
       owner: { type: 'string' },
       type: { type: 'string' },
       currency: { type: 'string' },
+      password: { type: 'string' },
       pool: { type: 'string' },
       user: { type: 'string' },
       'amount-micros': { type: 'string' },
@@ -135,9 +137,18 @@ async function runAdmin(platform: Platform, sub: Sub, input: unknown): Promise<A
       };
     }
     case 'pool': {
-      const { name, owner, type, currency } = input as z.infer<typeof schemas.pool>;
-      const pool = await createPool(em, platform.ledger, { name, type, ownerUserId: owner, currency });
-      return { json: pool, text: `Pool ${name} created: ${pool.poolId} (${pool.currency})`, exitCode: 0 };
+      const { name, owner, type, currency, password } = input as z.infer<typeof schemas.pool>;
+      const users = await em.execute<{ is_global_admin: boolean }[]>('select is_global_admin from users where id = ?', [
+        owner,
+      ]);
+      if (!users[0]) throw new AppError('USER_NOT_FOUND', `no user ${owner}`);
+      const actor = { userId: owner, isGlobalAdmin: users[0].is_global_admin };
+      const { pool } = await createPool(platform.appContext(em), actor, { name, type, currency, password });
+      return {
+        json: { poolId: pool.id, name: pool.name, type: pool.type, currency: pool.currency, ownerUserId: owner },
+        text: `Pool ${name} created: ${pool.id} (${pool.type}, ${pool.currency})`,
+        exitCode: 0,
+      };
     }
     case 'deposit': {
       const data = input as z.infer<typeof schemas.deposit>;

@@ -2,7 +2,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { createClient } from 'redis';
 import type { Env } from '../config/env.ts';
+import type { AppContext } from '../core/context.ts';
 import type { LedgerContext } from '../core/ledger/context.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createAttemptLimiters } from '../api/rest/limiters.ts';
 import { LedgerEngine } from '../core/ledger/engine.ts';
 import { resolveDatabase, type DatabaseHandle } from '../db/database.ts';
 import { PgLedgerStore } from '../db/ledger-store.ts';
@@ -31,6 +34,8 @@ export interface Platform {
   bus: EventBus;
   redis: RedisClient | null;
   readinessChecks: Record<string, () => Promise<string | null>>;
+  /** What a use case gets: `em` must be a fork for this request, update or job (a new fork when omitted). */
+  appContext(em?: EntityManager): AppContext;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,9 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
     };
   }
 
+  const limiters = createAttemptLimiters(redis, env.REDIS_KEY_PREFIX);
+  const defaults = { platformFeeBps: env.PLATFORM_FEE_BPS, premiumPoolFeeMicros: env.PREMIUM_POOL_FEE_MICROS };
+
   return {
     env,
     logger,
@@ -86,6 +94,7 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
     bus,
     redis,
     readinessChecks,
+    appContext: (em) => ({ em: em ?? orm.em.fork(), ledger, limiters, defaults }),
     async close() {
       await engine.idle();
       await bus.close();

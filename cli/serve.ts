@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
 import { createApp } from '../api/app.ts';
+import { createAuthenticator } from '../api/rest/auth.ts';
+import { createApiRateLimiter } from '../api/rest/rate-limit.ts';
 import { optionalParts, type Env } from '../config/env.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import { safeUrl, type Logger } from '../lib/logger.ts';
 import { startScheduler } from '../worker/scheduler.ts';
 import { openPlatform } from './platform.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 export interface Roles {
   api: boolean;
@@ -28,12 +34,31 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       orm: platform.orm,
       readiness: { checks: platform.readinessChecks },
       isDraining: () => draining,
+      api: {
+        appContext: (em) => platform.appContext(em),
+        authenticate: createAuthenticator({ serviceToken: env.SERVICE_TOKEN }),
+        rateLimiter: createApiRateLimiter({
+          redis: platform.redis,
+          prefix: env.REDIS_KEY_PREFIX,
+          perMinute: env.API_RATE_LIMIT_PER_MINUTE,
+        }),
+        validateResponses: env.NODE_ENV !== 'production',
+        version: VERSION,
+      },
     });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(env.PORT, env.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const { port } = server.address() as AddressInfo;
-    lines.push(`Power Realms API listening on http://${env.HOST}:${port} (health: /healthz, readiness: /readyz)`);
+    // Every API process relays the outbox too (rows are claimed with SKIP LOCKED, so each is published once):
+    // events reach Redis within milliseconds of the request that caused them.
+    if (!relay) {
+      relay = new OutboxRelay(platform.pgPool, platform.bus, logger);
+      relay.start();
+    }
+    lines.push(
+      `Power Realms API listening on http://${env.HOST}:${port} (docs: /api/docs, health: /healthz, readiness: /readyz)`,
+    );
   }
   if (roles.worker) {
     agenda = await startScheduler(
@@ -41,8 +66,10 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       { ledger: platform.ledger, logger, orm: platform.orm },
       { holdExpirySweepSeconds: env.HOLD_EXPIRY_SWEEP_SECONDS, checkpointMinutes: env.LEDGER_CHECKPOINT_MINUTES },
     );
-    relay = new OutboxRelay(platform.pgPool, platform.bus, logger);
-    relay.start();
+    if (!relay) {
+      relay = new OutboxRelay(platform.pgPool, platform.bus, logger);
+      relay.start();
+    }
     lines.push(
       `Worker running: hold expiry every ${env.HOLD_EXPIRY_SWEEP_SECONDS}s, ledger checkpoints every ${env.LEDGER_CHECKPOINT_MINUTES} min, outbox relay`,
     );

@@ -43,3 +43,39 @@ export async function authenticateToken(
   const row = rows[0];
   return row ? { tokenId: row.id, userId: row.user_id, scopes: row.scopes } : null;
 }
+
+export interface TokenView {
+  tokenId: string;
+  name: string;
+  scopes: TokenScope[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** The caller's live tokens (never their secrets), newest first. */
+export async function listAccessTokens(em: EntityManager, userId: string): Promise<TokenView[]> {
+  const rows = await em.execute<
+    { id: string; name: string; scopes: TokenScope[]; created_at: Date; last_used_at: Date | null }[]
+  >(
+    `select id, name, scopes, created_at, last_used_at from personal_access_tokens
+      where user_id = ? and revoked_at is null order by id desc limit 100`,
+    [userId],
+  );
+  return rows.map((row) => ({
+    tokenId: row.id,
+    name: row.name,
+    scopes: row.scopes,
+    createdAt: new Date(row.created_at),
+    lastUsedAt: row.last_used_at ? new Date(row.last_used_at) : null,
+  }));
+}
+
+/** Revokes one of the caller's tokens; false when it is not theirs or already revoked. */
+export async function revokeAccessToken(em: EntityManager, userId: string, tokenId: string): Promise<boolean> {
+  const rows = await em.execute<{ id: string }[]>(
+    `update personal_access_tokens set revoked_at = now()
+      where id = ? and user_id = ? and revoked_at is null returning id`,
+    [tokenId, userId],
+  );
+  return rows.length > 0;
+}

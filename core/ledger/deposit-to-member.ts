@@ -21,6 +21,12 @@ export async function depositToMember(
   if (!pool) throw new AppError('POOL_NOT_FOUND');
   const users = await connection.execute<{ id: string }[]>('select id from users where id = ?', [input.userId]);
   if (users.length === 0) throw new AppError('USER_NOT_FOUND');
+  // Money for someone who never joined would sit where they cannot see it; they join first (leaving later is fine).
+  const members = await connection.execute('select 1 from pool_members where pool_id = ? and user_id = ?', [
+    input.poolId,
+    input.userId,
+  ]);
+  if (members.length === 0) throw new AppError('NOT_A_MEMBER', 'the user has not joined this pool');
   if (input.reference.trim().length === 0) throw new AppError('VALIDATION_FAILED', 'reference must not be empty');
   const account = await ledger.store.openAccount({
     poolId: input.poolId,

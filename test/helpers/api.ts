@@ -1,0 +1,105 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app.ts';
+import { createAuthenticator } from '../../api/rest/auth.ts';
+import { createApiRateLimiter } from '../../api/rest/rate-limit.ts';
+import { createAccessToken, type TokenScope } from '../../core/auth/tokens.ts';
+import { ensureUser } from '../../core/users/ensure-user.ts';
+import type { RedisClient } from '../../cli/platform.ts';
+import { createAttemptLimiters } from '../../api/rest/limiters.ts';
+import { createLogger } from '../../lib/logger.ts';
+import type { TestDatabase } from './db.ts';
+
+export interface CallResult<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+  /** The problem details when the answer is application/problem+json. */
+  problem: { code: string; detail: string; status: number; [key: string]: unknown } | null;
+}
+
+export interface TestApi {
+  url: string;
+  /** A user (created on first use, by name) and a token for them. */
+  user(name: string, scopes?: TokenScope[]): Promise<{ userId: string; token: string }>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; key?: string; headers?: Record<string, string> },
+  ): Promise<CallResult<T>>;
+  close(): Promise<void>;
+}
+
+/** The real Express app over a test database on a free loopback port, with in-memory limits unless Redis is given. */
+export async function startApi(
+  db: TestDatabase,
+  options: { redis?: RedisClient | null; prefix?: string; perMinute?: number; serviceToken?: string } = {},
+): Promise<TestApi> {
+  const redis = options.redis ?? null;
+  const prefix = options.prefix ?? `test-${Math.random().toString(36).slice(2)}`;
+  const limiters = createAttemptLimiters(redis, prefix);
+  const app = createApp({
+    logger: createLogger('silent'),
+    orm: db.orm,
+    readiness: { checks: {} },
+    isDraining: () => false,
+    api: {
+      appContext: (em) => ({
+        em,
+        ledger: db.ctx,
+        limiters,
+        defaults: { platformFeeBps: 1000, premiumPoolFeeMicros: 50_000_000n },
+      }),
+      authenticate: createAuthenticator({ serviceToken: options.serviceToken }),
+      rateLimiter: createApiRateLimiter({ redis, prefix, perMinute: options.perMinute ?? 100_000 }),
+      validateResponses: true,
+      version: 'test',
+    },
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    async user(name, scopes = ['read', 'write']) {
+      const em = db.orm.em.fork();
+      const user = await ensureUser(em, { displayName: name });
+      const { token } = await createAccessToken(em, { userId: user.id, name: 'test', scopes });
+      return { userId: user.id, token };
+    },
+    async call<T>(
+      method: string,
+      path: string,
+      options: { token?: string; body?: unknown; key?: string; headers?: Record<string, string> },
+    ) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.key) headers['idempotency-key'] = options.key;
+      if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        body:
+          options.body === undefined
+            ? undefined
+            : typeof options.body === 'string'
+              ? options.body
+              : JSON.stringify(options.body),
+      });
+      const text = await response.text();
+      const body = (text ? JSON.parse(text) : null) as T;
+      const isProblem = response.headers.get('content-type')?.startsWith('application/problem+json') ?? false;
+      return {
+        status: response.status,
+        headers: response.headers,
+        body,
+        problem: isProblem ? (body as CallResult<T>['problem']) : null,
+      };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
