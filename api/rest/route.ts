@@ -160,7 +160,7 @@ export function createApiRouter(options: ApiRouterOptions): Router {
         }
         if (route.body)
           await new Promise<void>((resolve, reject) =>
-            json(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())),
+            json(req, res, (error?: Error) => (error ? reject(error) : resolve())),
           );
         const params = parsePart('params', route.params, req.params);
         const query = parsePart('query', route.query, req.query);
