@@ -94,7 +94,7 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
     bus,
     redis,
     readinessChecks,
-    appContext: (em) => ({ em: em ?? orm.em.fork(), ledger, limiters, defaults }),
+    appContext: (em) => ({ em: em ?? orm.em.fork(), ledger, limiters, defaults, publicUrl: env.PUBLIC_URL }),
     async close() {
       await engine.idle();
       await bus.close();

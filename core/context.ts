@@ -38,6 +38,8 @@ export interface AppContext {
   ledger: LedgerContext;
   limiters: AttemptLimiters;
   defaults: PlatformDefaults;
+  /** Where people reach the web companion (links in referral codes); the request's own origin when unset. */
+  publicUrl?: string;
 }
 
 /** The caller of a use case, as authenticated at the edge. */

@@ -21,6 +21,10 @@ import { getPool } from '../core/pools/get-pool.ts';
 import { setPoolSuspended } from '../core/pools/suspend-pool.ts';
 import { updatePoolSettings } from '../core/pools/update-pool-settings.ts';
 import { createHold } from '../core/ledger/create-hold.ts';
+import { buyMachineSlots } from '../core/machines/buy-machine-slots.ts';
+import { registerMachine } from '../core/machines/register-machine.ts';
+import { removeMachine } from '../core/machines/remove-machine.ts';
+import { createReferralCode } from '../core/referrals/referral-codes.ts';
 import { verifyLedger } from '../core/ledger/verify-ledger.ts';
 import { actor, appContext, fund } from './helpers/app.ts';
 import { createMembers, createPool, createTestDatabase, createUser, type TestDatabase } from './helpers/db.ts';
@@ -53,6 +57,13 @@ async function world() {
   await set(officer2.userId, 'role', 'officer');
   for (const who of [pool.ownerId, officer.userId, member.userId, suspended.userId, banned.userId])
     await fund(db, pool, who, 10_000_000n);
+  await db.pool.query('update pools set machine_slot_price_micros = 1000000 where id = $1', [pool.poolId]);
+  const machine = await registerMachine(appContext(db), actor(target.userId), {
+    poolId: pool.poolId,
+    name: 'target rig',
+    hardware: { cpu: 'i5', ramGb: 16, os: 'Windows' },
+    hwid: `target-${pool.poolId}`,
+  });
   await set(suspended.userId, 'status', 'suspended');
   await set(banned.userId, 'status', 'banned');
   const hold = async (payer: string, payee: string, key: string) => {
@@ -85,6 +96,7 @@ async function world() {
     pool,
     ids,
     target: target.userId,
+    targetMachine: machine.id,
     officer2: officer2.userId,
     /** member → target: the member is the payer, the target the payee. */
     memberHold: await hold(member.userId, target.userId, 'member-hold'),
@@ -131,6 +143,19 @@ const ACTIONS: Record<string, Action> = {
   "release someone else's hold": (ctx, who, w) =>
     releaseMemberHold(ctx, who, { holdId: w.otherHold, idempotencyKey: key() }),
   "void the member's hold": (ctx, who, w) => voidMemberHold(ctx, who, { holdId: w.memberHold, idempotencyKey: key() }),
+  'register a machine': (ctx, who, w) =>
+    registerMachine(ctx, who, {
+      poolId: w.pool.poolId,
+      name: 'my rig',
+      hardware: { cpu: 'Ryzen 5', ramGb: 32, os: 'Linux' },
+      hwid: `hw-${who.userId}`,
+    }),
+  "remove a member's machine": (ctx, who, w) =>
+    removeMachine(ctx, who, { poolId: w.pool.poolId, machineId: w.targetMachine }),
+  'buy machine slots': (ctx, who, w) =>
+    buyMachineSlots(ctx, who, { poolId: w.pool.poolId, slots: 1, idempotencyKey: key() }),
+  'create a referral code': (ctx, who, w) =>
+    createReferralCode(ctx, who, { poolId: w.pool.poolId, publicUrl: 'https://realms.example' }),
   'see own balance': (ctx, who, w) => getBalance(ctx, who, { poolId: w.pool.poolId }),
   'read the pool ledger': (ctx, who, w) => listPoolLedger(ctx, who, { poolId: w.pool.poolId, limit: 10 }),
   'verify the pool ledger': (ctx, who, w) => verifyPoolLedger(ctx, who, { poolId: w.pool.poolId }),
@@ -230,6 +255,18 @@ const MATRIX: Record<keyof typeof ACTIONS, readonly string[]> = {
     'MEMBER_BANNED',
     'NOT_A_MEMBER',
   ],
+  'register a machine': ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  "remove a member's machine": [
+    'NOT_A_MEMBER',
+    OK,
+    OK,
+    'NOT_AN_OFFICER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'buy machine slots': ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'create a referral code': ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
   'see own balance': ['NOT_A_MEMBER', OK, OK, OK, OK, OK, 'NOT_A_MEMBER'],
   'read the pool ledger': ['NOT_A_MEMBER', OK, OK, OK, OK, 'MEMBER_BANNED', 'NOT_A_MEMBER'],
   'verify the pool ledger': ['NOT_A_MEMBER', OK, OK, OK, OK, 'MEMBER_BANNED', 'NOT_A_MEMBER'],

@@ -1,8 +1,9 @@
 import type { AnyRoute } from '../rest/route.ts';
 import { holdRoutes } from './holds.ts';
+import { machineRoutes } from './machines.ts';
 import { meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
 import { poolRoutes } from './pools.ts';
 
 /** Every REST v1 operation, in the order the docs list them. */
-export const v1Routes: AnyRoute[] = [...meRoutes, ...poolRoutes, ...memberRoutes, ...holdRoutes];
+export const v1Routes: AnyRoute[] = [...meRoutes, ...poolRoutes, ...memberRoutes, ...holdRoutes, ...machineRoutes];
