@@ -63,7 +63,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
   if (roles.worker) {
     agenda = await startScheduler(
       platform.pgPool,
-      { ledger: platform.ledger, logger, orm: platform.orm },
+      { ledger: platform.ledger, logger, orm: platform.orm, appContext: (em) => platform.appContext(em) },
       { holdExpirySweepSeconds: env.HOLD_EXPIRY_SWEEP_SECONDS, checkpointMinutes: env.LEDGER_CHECKPOINT_MINUTES },
     );
     if (!relay) {

@@ -170,7 +170,9 @@ describe('machine slots', () => {
       buyMachineSlots(ctx, actor(member), { poolId, slots: 4, idempotencyKey: 'slots-2' }),
       'INSUFFICIENT_FUNDS',
     );
-    const failed = await db.pool.query("select status from machine_slot_purchases where ledger_key = 'slots-2'");
+    const failed = await db.pool.query<{ status: string }>(
+      "select status from machine_slot_purchases where ledger_key = 'slots-2'",
+    );
     assert.equal(failed.rows[0]?.status, 'failed');
     assert.equal((await getBalance(ctx, actor(member), { poolId })).availableMicros, 5_500_000n);
     assert.equal((await machineLimit(ctx.em, poolId, member)).limit, 13);

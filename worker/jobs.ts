@@ -1,5 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { purgeIdempotencyRecords } from '../api/rest/idempotency.ts';
+import type { AppContext } from '../core/context.ts';
+import { settleSlotPurchases } from '../core/machines/buy-machine-slots.ts';
+import { settlePendingPools } from '../core/pools/create-pool.ts';
 import { expireDueHolds } from '../core/ledger/expire-due-holds.ts';
 import type { LedgerContext } from '../core/ledger/context.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -9,6 +13,8 @@ export interface JobContext {
   logger: Logger;
   /** Forked for this run alone: no identity map is shared between jobs. */
   em: EntityManager;
+  /** The use cases' context over that same fork. */
+  app: AppContext;
 }
 
 /** A scheduled job: a name, a payload schema, how often it runs, and a handler that calls one use case. */
@@ -52,4 +58,27 @@ export const checkpointJob: JobDefinition<Record<string, never>> = {
   },
 };
 
-export const jobs = [expireHoldsJob, checkpointJob] as const;
+export const settleSagasJob: JobDefinition<Record<string, never>> = {
+  name: 'sagas.settle',
+  schema: z.object({}).strict(),
+  everySeconds: () => 60,
+  async handler(ctx) {
+    // Premium pools and slot purchases a crash left half-done: finished from what the ledger committed.
+    const pools = await settlePendingPools(ctx.app);
+    const slots = await settleSlotPurchases(ctx.app);
+    if (pools.activated + pools.removed + slots.completed + slots.failed > 0)
+      ctx.logger.warn({ pools, slots }, 'settled work a crash left pending');
+  },
+};
+
+export const purgeIdempotencyJob: JobDefinition<Record<string, never>> = {
+  name: 'api.purge-idempotency',
+  schema: z.object({}).strict(),
+  everySeconds: () => 3600,
+  async handler(ctx) {
+    const purged = await purgeIdempotencyRecords(ctx.em, 24);
+    if (purged > 0) ctx.logger.info({ purged }, 'idempotency records older than a day purged');
+  },
+};
+
+export const jobs = [expireHoldsJob, checkpointJob, settleSagasJob, purgeIdempotencyJob] as const;

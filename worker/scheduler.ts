@@ -1,6 +1,7 @@
 import { Agenda } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { AppContext } from '../core/context.ts';
 import type pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
 import type { LedgerContext } from '../core/ledger/context.ts';
@@ -14,7 +15,7 @@ export interface SchedulerConfig {
 /** Agenda on the platform's PostgreSQL, with every job definition registered and its repeat interval scheduled. */
 export async function startScheduler(
   pool: pg.Pool,
-  ctx: { ledger: LedgerContext; logger: Logger; orm: MikroORM },
+  ctx: { ledger: LedgerContext; logger: Logger; orm: MikroORM; appContext: (em: EntityManager) => AppContext },
   config: SchedulerConfig,
 ): Promise<Agenda> {
   const backend = new PostgresBackend({ pool, tableName: 'agenda_jobs', channelName: 'agenda_jobs' });
@@ -32,7 +33,8 @@ export async function startScheduler(
   for (const job of jobs) {
     agenda.define(job.name, async (run) => {
       const payload = job.schema.parse(run.attrs.data ?? {});
-      await job.handler({ ledger: ctx.ledger, logger: ctx.logger, em: ctx.orm.em.fork() }, payload);
+      const em = ctx.orm.em.fork();
+      await job.handler({ ledger: ctx.ledger, logger: ctx.logger, em, app: ctx.appContext(em) }, payload);
     });
   }
   await agenda.start();
