@@ -64,7 +64,7 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : null;
   // Redis Streams when configured (any number of processes); otherwise the single-process in-memory bus.
   const bus: EventBus = redis
-    ? new RedisStreamsEventBus(redis, { logger, onHandlerError })
+    ? new RedisStreamsEventBus(redis, { logger, onHandlerError, prefix: `${env.REDIS_KEY_PREFIX}:events` })
     : new InMemoryEventBus(onHandlerError);
 
   const readinessChecks: Record<string, () => Promise<string | null>> = {

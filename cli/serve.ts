@@ -5,6 +5,7 @@ import type { Agenda } from 'agenda';
 import { createApp } from '../api/app.ts';
 import { createAuthenticator } from '../api/rest/auth.ts';
 import { createApiRateLimiter } from '../api/rest/rate-limit.ts';
+import { createNotifications } from '../api/notifications/sse.ts';
 import { optionalParts, type Env } from '../config/env.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import { safeUrl, type Logger } from '../lib/logger.ts';
@@ -26,9 +27,17 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
   let server: Server | null = null;
   let agenda: Agenda | null = null;
   let relay: OutboxRelay | null = null;
+  let notifications: ReturnType<typeof createNotifications> | null = null;
   const lines: string[] = [];
 
   if (roles.api) {
+    const authenticate = createAuthenticator({ serviceToken: env.SERVICE_TOKEN });
+    notifications = createNotifications({
+      bus: platform.bus,
+      pgPool: platform.pgPool,
+      authenticate: (req) => authenticate(req, platform.appContext()),
+      logger,
+    });
     const app = createApp({
       logger,
       orm: platform.orm,
@@ -36,7 +45,8 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       isDraining: () => draining,
       api: {
         appContext: (em) => platform.appContext(em),
-        authenticate: createAuthenticator({ serviceToken: env.SERVICE_TOKEN }),
+        authenticate,
+        extraRouters: [notifications.router],
         rateLimiter: createApiRateLimiter({
           redis: platform.redis,
           prefix: env.REDIS_KEY_PREFIX,
@@ -101,6 +111,8 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       void (async () => {
         if (server) {
           const closing = new Promise<void>((done) => server?.close(() => done()));
+          // Event streams never end by themselves: end them so the server can close.
+          notifications?.close();
           server.closeIdleConnections();
           await closing;
         }

@@ -18,16 +18,23 @@ export type EventHandler = (event: BusEvent) => Promise<void>;
 export interface EventBus {
   publish(events: BusEvent[]): Promise<void>;
   subscribe(group: string, handler: EventHandler): () => void;
+  /**
+   * Every process that subscribes here receives every event published from now on: no group, no acknowledgement,
+   * no redelivery. For ephemeral fan-out such as server-sent events, which replay from the outbox on reconnect.
+   */
+  subscribeBroadcast(handler: (event: BusEvent) => void): () => void;
   close(): Promise<void>;
 }
 
 export class InMemoryEventBus implements EventBus {
   private readonly groups = new Map<string, EventHandler[]>();
+  private readonly broadcast = new Set<(event: BusEvent) => void>();
 
   constructor(private readonly onHandlerError: (error: unknown, event: BusEvent, group: string) => void) {}
 
   async publish(events: BusEvent[]): Promise<void> {
     for (const event of events) {
+      for (const listener of this.broadcast) listener(event);
       for (const [group, handlers] of this.groups) {
         for (const handler of handlers) {
           await handler(event).catch((error: unknown) => this.onHandlerError(error, event, group));
@@ -46,7 +53,13 @@ export class InMemoryEventBus implements EventBus {
     };
   }
 
+  subscribeBroadcast(handler: (event: BusEvent) => void): () => void {
+    this.broadcast.add(handler);
+    return () => this.broadcast.delete(handler);
+  }
+
   async close(): Promise<void> {
     this.groups.clear();
+    this.broadcast.clear();
   }
 }

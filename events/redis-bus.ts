@@ -138,6 +138,7 @@ let subscriptionSequence = 0;
 export class RedisStreamsEventBus implements EventBus {
   private readonly settings: Settings;
   private readonly subscriptions = new Set<Subscription>();
+  private broadcast: BroadcastReader | null = null;
   private closed = false;
 
   constructor(
@@ -186,6 +187,12 @@ export class RedisStreamsEventBus implements EventBus {
     };
   }
 
+  subscribeBroadcast(handler: (event: BusEvent) => void): () => void {
+    if (this.closed) throw new Error('event bus is closed');
+    this.broadcast ??= new BroadcastReader(this.client.duplicate(), this.settings);
+    return this.broadcast.add(handler);
+  }
+
   /** Resolves once every current subscription has made its first attempt to create its consumer groups. */
   async ready(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.ready));
@@ -194,8 +201,12 @@ export class RedisStreamsEventBus implements EventBus {
   /** Stops every loop, waits for handlers in flight (up to closeTimeoutMs) and closes the bus's own connections. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.shutdown()));
+    await Promise.all([
+      ...[...this.subscriptions].map((subscription) => subscription.shutdown()),
+      this.broadcast?.close(),
+    ]);
     this.subscriptions.clear();
+    this.broadcast = null;
   }
 
   private trim() {
@@ -471,6 +482,83 @@ class Subscription {
         empty = pending.length < PARK_BATCH;
       }
       if (empty) await this.client.xGroupDelConsumer(stream, this.group, this.consumer);
+    }
+  }
+}
+
+/**
+ * One XREAD loop per process over the family streams, from the newest entry on ('$' at start, then the last id seen),
+ * handing each event to every broadcast listener. Listeners are synchronous and must not throw (a throw is logged).
+ * A gap while Redis is unreachable is not filled here: broadcast consumers replay from the outbox when they need to.
+ */
+class BroadcastReader {
+  private readonly listeners = new Set<(event: BusEvent) => void>();
+  private readonly stop = new AbortController();
+  private readonly done: Promise<void>;
+  private readonly lastIds = new Map<string, string>();
+  private warned = false;
+
+  constructor(
+    private readonly client: RedisBusClient,
+    private readonly settings: Settings,
+  ) {
+    this.client.on('error', (error: unknown) => {
+      if (!this.warned && !this.stop.signal.aborted)
+        settings.logger.warn({ err: error }, 'event bus broadcast connection lost');
+      this.warned = true;
+    });
+    this.client.on('ready', () => (this.warned = false));
+    this.done = this.run();
+  }
+
+  add(listener: (event: BusEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.stop.abort();
+    await this.done;
+    await this.client.close().catch(() => this.client.destroy());
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stop.signal.aborted) {
+      try {
+        if (!this.client.isOpen) await this.client.connect();
+        // Start at the current end of each stream, so a listener sees what is published after it subscribed.
+        for (const stream of this.settings.streams) {
+          if (this.lastIds.has(stream)) continue;
+          const last = (await this.client.xRevRange(stream, '+', '-', { COUNT: 1 })) as Array<{ id: string }>;
+          this.lastIds.set(stream, last[0]?.id ?? '0-0');
+        }
+        const reply = await this.client.xRead(
+          this.settings.streams.map((key) => ({ key, id: this.lastIds.get(key) ?? '$' })),
+          { BLOCK: this.settings.blockMs, COUNT: this.settings.readCount },
+        );
+        for (const entry of streamEntries(reply)) {
+          this.lastIds.set(entry.stream, entry.id);
+          let event: BusEvent;
+          try {
+            event = decodeEvent(entry.fields);
+          } catch (error) {
+            this.settings.logger.warn({ err: error, entryId: entry.id }, 'broadcast skipped a malformed entry');
+            continue;
+          }
+          for (const listener of this.listeners) {
+            try {
+              listener(event);
+            } catch (error) {
+              this.settings.logger.error({ err: error, eventId: event.id }, 'broadcast listener threw');
+            }
+          }
+        }
+      } catch (error) {
+        if (this.stop.signal.aborted) return;
+        if (!this.warned) this.settings.logger.warn({ err: error }, 'event bus broadcast read failed; retrying');
+        this.warned = true;
+        await delay(1000, this.stop.signal);
+      }
     }
   }
 }

@@ -146,7 +146,7 @@ export async function activatePool(ctx: AppContext, poolId: string, ownerUserId:
       await recordEvent(em, {
         type: 'PoolCreated',
         poolId,
-        payload: { poolId, ownerUserId, type: pool[0]?.type, name: pool[0]?.name },
+        payload: { poolId, ownerUserId, userId: ownerUserId, type: pool[0]?.type, name: pool[0]?.name },
       });
     }
     return rows.length > 0 || created.length > 0;

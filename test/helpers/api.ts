@@ -8,6 +8,9 @@ import { ensureUser } from '../../core/users/ensure-user.ts';
 import type { RedisClient } from '../../cli/platform.ts';
 import { createAttemptLimiters } from '../../api/rest/limiters.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { createNotifications } from '../../api/notifications/sse.ts';
+import { InMemoryEventBus, type EventBus } from '../../events/bus.ts';
+import { OutboxRelay } from '../../events/outbox-relay.ts';
 import type { TestDatabase } from './db.ts';
 
 export interface CallResult<T> {
@@ -20,6 +23,9 @@ export interface CallResult<T> {
 
 export interface TestApi {
   url: string;
+  bus: EventBus;
+  /** Publishes the outbox now (the relay also runs every 50 ms). */
+  relay: OutboxRelay;
   /** A user (created on first use, by name) and a token for them. */
   user(name: string, scopes?: TokenScope[]): Promise<{ userId: string; token: string }>;
   call<T = Record<string, unknown>>(
@@ -33,24 +39,44 @@ export interface TestApi {
 /** The real Express app over a test database on a free loopback port, with in-memory limits unless Redis is given. */
 export async function startApi(
   db: TestDatabase,
-  options: { redis?: RedisClient | null; prefix?: string; perMinute?: number; serviceToken?: string } = {},
+  options: {
+    redis?: RedisClient | null;
+    prefix?: string;
+    perMinute?: number;
+    serviceToken?: string;
+    bus?: EventBus;
+  } = {},
 ): Promise<TestApi> {
   const redis = options.redis ?? null;
+  const logger = createLogger('silent');
+  const bus = options.bus ?? new InMemoryEventBus(() => undefined);
+  const relay = new OutboxRelay(db.pool, bus, logger, 50);
+  relay.start();
   const prefix = options.prefix ?? `test-${Math.random().toString(36).slice(2)}`;
   const limiters = createAttemptLimiters(redis, prefix);
+  const authenticate = createAuthenticator({ serviceToken: options.serviceToken });
+  const appContext = (em = db.orm.em.fork()) => ({
+    em,
+    ledger: db.ctx,
+    limiters,
+    defaults: { platformFeeBps: 1000, premiumPoolFeeMicros: 50_000_000n },
+  });
+  const notifications = createNotifications({
+    bus,
+    pgPool: db.pool,
+    authenticate: (req) => authenticate(req, appContext()),
+    logger,
+    heartbeatMs: 1000,
+  });
   const app = createApp({
-    logger: createLogger('silent'),
+    logger,
     orm: db.orm,
     readiness: { checks: {} },
     isDraining: () => false,
     api: {
-      appContext: (em) => ({
-        em,
-        ledger: db.ctx,
-        limiters,
-        defaults: { platformFeeBps: 1000, premiumPoolFeeMicros: 50_000_000n },
-      }),
-      authenticate: createAuthenticator({ serviceToken: options.serviceToken }),
+      appContext,
+      authenticate,
+      extraRouters: [notifications.router],
       rateLimiter: createApiRateLimiter({ redis, prefix, perMinute: options.perMinute ?? 100_000 }),
       validateResponses: true,
       version: 'test',
@@ -62,6 +88,8 @@ export async function startApi(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    bus,
+    relay,
     async user(name, scopes = ['read', 'write']) {
       const em = db.orm.em.fork();
       const user = await ensureUser(em, { displayName: name });
@@ -98,6 +126,9 @@ export async function startApi(
       };
     },
     async close() {
+      notifications.close();
+      await relay.stop();
+      if (!options.bus) await bus.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
