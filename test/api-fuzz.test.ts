@@ -77,12 +77,18 @@ const junk = fc.oneof(
 const pathOf = (route: AnyRoute, params: Record<string, string>) =>
   `/api/v1${route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''))}`;
 
-const validParams = (route: AnyRoute) =>
-  Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name, ids[name as string] ?? '']));
+const validParams = (route: AnyRoute): Record<string, string> => {
+  const params: Record<string, string> = {};
+  for (const match of route.path.matchAll(/\{(\w+)\}/g)) {
+    const name = match[1] ?? '';
+    params[name] = ids[name] ?? '';
+  }
+  return params;
+};
 
 /** A request that is wrong by construction (checked against the route's own schemas), or lacks a header it needs. */
 function badRequest(route: AnyRoute) {
-  const shape = route.body instanceof z.ZodObject ? Object.keys(route.body.shape as object) : [];
+  const shape = route.body instanceof z.ZodObject ? Object.keys(route.body.shape) : [];
   const bodies = fc
     .oneof(
       // One field of an otherwise plausible body replaced by junk, or an unknown field added.
