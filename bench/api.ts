@@ -31,7 +31,7 @@ import { createPool } from '../core/pools/create-pool.ts';
 import { ensureUser } from '../core/users/ensure-user.ts';
 import { PgLedgerStore } from '../db/ledger-store.ts';
 import { migrate, openOrm } from '../db/orm.ts';
-import { createPgPool } from '../db/pg.ts';
+import { createPgPool, preparedRunner } from '../db/pg.ts';
 import { safeUrl } from '../lib/logger.ts';
 import {
   createDatabase,
@@ -132,6 +132,7 @@ async function openContext(url: string) {
     ledger: { engine, store },
     limiters,
     defaults: { platformFeeBps: 1000, premiumPoolFeeMicros: 0n },
+    prepared: preparedRunner(pgPool),
   });
   return {
     orm,

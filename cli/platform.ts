@@ -10,7 +10,7 @@ import { LedgerEngine } from '../core/ledger/engine.ts';
 import { resolveDatabase, type DatabaseHandle } from '../db/database.ts';
 import { PgLedgerStore } from '../db/ledger-store.ts';
 import { migrate, migrationsApplied, openOrm } from '../db/orm.ts';
-import { createPgPool } from '../db/pg.ts';
+import { createPgPool, preparedRunner } from '../db/pg.ts';
 import { InMemoryEventBus, type BusEvent, type EventBus } from '../events/bus.ts';
 import { RedisStreamsEventBus } from '../events/redis-bus.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -82,6 +82,7 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
   }
 
   const limiters = createAttemptLimiters(redis, env.REDIS_KEY_PREFIX);
+  const prepared = preparedRunner(pgPool);
   const defaults = { platformFeeBps: env.PLATFORM_FEE_BPS, premiumPoolFeeMicros: env.PREMIUM_POOL_FEE_MICROS };
 
   return {
@@ -94,7 +95,7 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
     bus,
     redis,
     readinessChecks,
-    appContext: (em) => ({ em: em ?? orm.em.fork(), ledger, limiters, defaults, publicUrl: env.PUBLIC_URL }),
+    appContext: (em) => ({ em: em ?? orm.em.fork(), ledger, limiters, defaults, prepared, publicUrl: env.PUBLIC_URL }),
     async close() {
       await engine.idle();
       await bus.close();

@@ -30,6 +30,12 @@ export interface PlatformDefaults {
 }
 
 /**
+ * Runs a hot, fixed read as a prepared statement (`$1` placeholders), outside any transaction: planned once per
+ * connection (db/pg.ts preparedRunner).
+ */
+export type PreparedQuery = <Row>(name: string, text: string, values: unknown[]) => Promise<Row[]>;
+
+/**
  * What a use case gets: an EntityManager forked for this request, update or job (never the global one), the ledger,
  * the attempt limiters and the configured defaults.
  */
@@ -38,6 +44,7 @@ export interface AppContext {
   ledger: LedgerContext;
   limiters: AttemptLimiters;
   defaults: PlatformDefaults;
+  prepared: PreparedQuery;
   /** Where people reach the web companion (links in referral codes); the request's own origin when unset. */
   publicUrl?: string;
 }

@@ -168,11 +168,13 @@ export class PgLedgerStore implements LedgerStore {
   }
 
   async getHold(holdId: string): Promise<HoldView | null> {
-    const { rows } = await this.pool.query<TransferRow>(
-      `select ${TRANSFER_COLUMNS} from ledger_transfers
+    // Prepared: planned once per connection (every release and void reads its hold first).
+    const { rows } = await this.pool.query<TransferRow>({
+      name: 'ledger-get-hold',
+      text: `select ${TRANSFER_COLUMNS} from ledger_transfers
        where (id = $1 and kind = 'pending') or pending_id = $1 order by seq`,
-      [holdId],
-    );
+      values: [holdId],
+    });
     const hold = rows.find((row) => row.id === holdId);
     if (!hold) return null;
     const resolution = rows.find((row) => row.pending_id === holdId);

@@ -18,7 +18,7 @@ export function ormOptions(url: string, logger?: Logger): Options {
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, tableName: 'mikro_orm_migrations' },
     discovery: { warnWhenNoEntities: false },
-    pool: { min: 0, max: 5 },
+    pool: { min: 0, max: 16 },
     allowGlobalContext: false,
     logger: (message) => logger?.debug({ orm: message }, 'mikro-orm'),
     debug: false,

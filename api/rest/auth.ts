@@ -22,13 +22,18 @@ export function createAuthenticator(options: { serviceToken?: string }) {
     if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
     const token = match[1];
     if (service && timingSafeEqual(digest(token), service)) return actingUser(req, app);
-    const rows = await app.em.execute<
-      { id: string; user_id: string; scopes: string[]; is_global_admin: boolean; stale: boolean }[]
-    >(
+    const rows = await app.prepared<{
+      id: string;
+      user_id: string;
+      scopes: string[];
+      is_global_admin: boolean;
+      stale: boolean;
+    }>(
+      'auth-token',
       `select t.id, t.user_id, t.scopes, u.is_global_admin,
               (t.last_used_at is null or t.last_used_at < now() - interval '1 minute') as stale
          from personal_access_tokens t join users u on u.id = t.user_id
-        where t.token_hash = ? and t.revoked_at is null`,
+        where t.token_hash = $1 and t.revoked_at is null`,
       [hashToken(token)],
     );
     const row = rows[0];

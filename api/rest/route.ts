@@ -53,6 +53,12 @@ export interface RouteDefinition<
   auth: A;
   /** POST only. 'required' on money-moving routes: same key and body replay the first answer. */
   idempotency?: 'required' | 'optional';
+  /**
+   * Where replays come from. 'table' (default): the first 2xx answer is stored in api_idempotency and replayed.
+   * 'ledger': the use case is one ledger command under the key, which the ledger itself replays (same transfers, so
+   * the same answer) or refuses for another input; the handler sets Idempotent-Replayed. Saves two commits a request.
+   */
+  replayFrom?: 'table' | 'ledger';
   params?: P;
   query?: Q;
   body?: B;
@@ -72,6 +78,7 @@ export interface AnyRoute {
   tags: string[];
   auth: RouteAuth;
   idempotency?: 'required' | 'optional';
+  replayFrom?: 'table' | 'ledger';
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -180,19 +187,22 @@ export function createApiRouter(options: ApiRouterOptions): Router {
               throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1..200 visible ASCII characters', {
                 errors: [{ path: 'headers.idempotency-key', message: 'invalid' }],
               });
-            const begun = await options.idempotency.begin(app.em, {
-              userId: caller.userId,
-              key,
-              method: req.method,
-              path: req.path,
-              body: req.body as unknown,
-            });
-            if (begun.kind === 'replay') {
-              res.set('Idempotent-Replayed', 'true').status(begun.status).json(begun.body);
-              return;
-            }
-            claimed = { userId: caller.userId, key };
             idempotencyKey = `api:${caller.userId}:${key}`;
+            // With replayFrom 'ledger' the ledger keeps this key: nothing to claim here.
+            if (route.replayFrom !== 'ledger') {
+              const begun = await options.idempotency.begin(app.em, {
+                userId: caller.userId,
+                key,
+                method: req.method,
+                path: req.path,
+                body: req.body as unknown,
+              });
+              if (begun.kind === 'replay') {
+                res.set('Idempotent-Replayed', 'true').status(begun.status).json(begun.body);
+                return;
+              }
+              claimed = { userId: caller.userId, key };
+            }
           }
         }
 

@@ -47,6 +47,7 @@ export const createHoldRoute = defineRoute({
   tags: ['money'],
   auth: 'write',
   idempotency: 'required',
+  replayFrom: 'ledger',
   params: PoolParams,
   body: z.strictObject({
     amountMicros: MicrosIn,
@@ -68,12 +69,13 @@ export const createHoldRoute = defineRoute({
     'INVALID_TIMEOUT',
     'IDEMPOTENCY_KEY_REUSED',
   ],
-  async handler({ params, body, caller, app, idempotencyKey }) {
-    const { hold } = await createMemberHold(app, actorOf(caller), {
+  async handler({ params, body, caller, app, idempotencyKey, res }) {
+    const { hold, replayed } = await createMemberHold(app, actorOf(caller), {
       poolId: params.poolId,
       ...body,
       idempotencyKey: idempotencyKey as string,
     });
+    if (replayed) res.set('Idempotent-Replayed', 'true');
     return { hold: transferJson(hold) };
   },
 });
@@ -88,6 +90,7 @@ export const releaseHoldRoute = defineRoute({
   tags: ['money'],
   auth: 'write',
   idempotency: 'required',
+  replayFrom: 'ledger',
   params: HoldParams,
   body: z.strictObject({ amountMicros: MicrosIn.optional(), memo: Memo.optional() }),
   response: {
@@ -101,12 +104,13 @@ export const releaseHoldRoute = defineRoute({
     }),
   },
   errors: [...HOLD_ERRORS, 'HOLD_AMOUNT_EXCEEDED', 'INVALID_AMOUNT'],
-  async handler({ params, body, caller, app, idempotencyKey }) {
+  async handler({ params, body, caller, app, idempotencyKey, res }) {
     const result = await releaseMemberHold(app, actorOf(caller), {
       holdId: params.holdId,
       ...body,
       idempotencyKey: idempotencyKey as string,
     });
+    if (result.replayed) res.set('Idempotent-Replayed', 'true');
     return {
       holdId: params.holdId,
       posted: transferJson(result.posted),
@@ -124,6 +128,7 @@ export const voidHoldRoute = defineRoute({
   tags: ['money'],
   auth: 'write',
   idempotency: 'required',
+  replayFrom: 'ledger',
   params: HoldParams,
   body: z.strictObject({ memo: Memo.optional() }).optional(),
   response: {
@@ -132,12 +137,13 @@ export const voidHoldRoute = defineRoute({
     schema: z.object({ holdId: z.uuid(), voided: TransferSchema }),
   },
   errors: [...HOLD_ERRORS],
-  async handler({ params, body, caller, app, idempotencyKey }) {
+  async handler({ params, body, caller, app, idempotencyKey, res }) {
     const result = await voidMemberHold(app, actorOf(caller), {
       holdId: params.holdId,
       memo: body?.memo,
       idempotencyKey: idempotencyKey as string,
     });
+    if (result.replayed) res.set('Idempotent-Replayed', 'true');
     return { holdId: params.holdId, voided: transferJson(result.voided) };
   },
 });

@@ -133,6 +133,7 @@ export const buySlotsRoute = defineRoute({
   tags: ['machines'],
   auth: 'write',
   idempotency: 'required',
+  replayFrom: 'ledger',
   params: PoolParams,
   body: z.strictObject({ slots: z.int().min(1).max(100) }),
   response: {
@@ -147,12 +148,13 @@ export const buySlotsRoute = defineRoute({
     }),
   },
   errors: [...ACTING, 'SLOTS_NOT_FOR_SALE', 'INSUFFICIENT_FUNDS', 'IDEMPOTENCY_KEY_REUSED'],
-  async handler({ params, body, caller, app, idempotencyKey }) {
+  async handler({ params, body, caller, app, idempotencyKey, res }) {
     const purchase = await buyMachineSlots(app, actorOf(caller), {
       poolId: params.poolId,
       slots: body.slots,
       idempotencyKey: idempotencyKey as string,
     });
+    if (purchase.replayed) res.set('Idempotent-Replayed', 'true');
     return {
       purchaseId: purchase.purchaseId,
       slots: purchase.slots,

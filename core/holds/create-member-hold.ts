@@ -22,7 +22,7 @@ export async function createMemberHold(
   input: CreateMemberHoldInput,
 ): Promise<{ hold: Transfer; replayed: boolean }> {
   if (input.payeeUserId === actor.userId) throw new AppError('SAME_ACCOUNT', 'a hold in your own favour does nothing');
-  const { pool, members } = await loadParties(ctx.em, input.poolId, [actor.userId, input.payeeUserId]);
+  const { pool, members } = await loadParties(ctx.prepared, input.poolId, [actor.userId, input.payeeUserId]);
   const payer = members.get(actor.userId);
   requirePoolRole(accessOf(actor, input.poolId, pool, payer), 'member');
   const payee = members.get(input.payeeUserId);

@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../context.ts';
+import type { Actor, PreparedQuery } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { MemberStatus, PoolAccess, PoolRole, PoolStatus } from '../access/pool-access.ts';
 
@@ -18,16 +17,17 @@ export interface PartyRow {
  * reads nothing else before the ledger.
  */
 export async function loadParties(
-  em: EntityManager,
+  prepared: PreparedQuery,
   poolId: string,
   userIds: string[],
 ): Promise<{ pool: PartyRow; members: Map<string, PartyRow> }> {
-  const rows = await em.execute<PartyRow[]>(
+  const rows = await prepared<PartyRow>(
+    'hold-parties',
     `select p.status as pool_status, p.currency, p.hold_timeout_seconds, m.user_id, m.role, m.status, a.id as account_id
        from pools p
-       left join pool_members m on m.pool_id = p.id and m.user_id = any(?::uuid[])
+       left join pool_members m on m.pool_id = p.id and m.user_id = any($1::uuid[])
        left join ledger_accounts a on a.pool_id = p.id and a.kind = 'member' and a.user_id = m.user_id
-      where p.id = ? and p.status <> 'pending'`,
+      where p.id = $2 and p.status <> 'pending'`,
     [`{${userIds.join(',')}}`, poolId],
   );
   const pool = rows[0];

@@ -17,7 +17,7 @@ async function authorizeHold(
   const view = await ctx.ledger.store.getHold(holdId);
   if (!view || view.transfer.kind !== 'pending') throw new AppError('HOLD_NOT_FOUND');
   const hold = view.transfer;
-  const { pool, members } = await loadParties(ctx.em, hold.poolId, [actor.userId]);
+  const { pool, members } = await loadParties(ctx.prepared, hold.poolId, [actor.userId]);
   const me = members.get(actor.userId);
   const role: PoolRole = requirePoolRole(accessOf(actor, hold.poolId, pool, me), 'member');
   const mine = me?.account_id === (allowed === 'payer' ? hold.debitAccountId : hold.creditAccountId);

@@ -11,6 +11,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { createNotifications } from '../../api/notifications/sse.ts';
 import { InMemoryEventBus, type EventBus } from '../../events/bus.ts';
 import { OutboxRelay } from '../../events/outbox-relay.ts';
+import { preparedRunner } from '../../db/pg.ts';
 import type { TestDatabase } from './db.ts';
 
 export interface CallResult<T> {
@@ -60,6 +61,7 @@ export async function startApi(
     ledger: db.ctx,
     limiters,
     defaults: { platformFeeBps: 1000, premiumPoolFeeMicros: 50_000_000n },
+    prepared: preparedRunner(db.pool),
   });
   const notifications = createNotifications({
     bus,

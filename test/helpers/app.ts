@@ -1,5 +1,6 @@
 import type { Actor, AppContext, AttemptLimiter, AttemptLimiters } from '../../core/context.ts';
 import { recordDeposit } from '../../core/ledger/record-deposit.ts';
+import { preparedRunner } from '../../db/pg.ts';
 import type { TestDatabase } from './db.ts';
 
 /** A fixed-window attempt counter in memory: enough for use-case tests (the API uses rate-limiter-flexible). */
@@ -51,6 +52,7 @@ export function appContext(db: TestDatabase, overrides: Partial<AppContext> = {}
     ledger: db.ctx,
     limiters: memoryLimiters(),
     defaults: { platformFeeBps: 1000, premiumPoolFeeMicros: 50_000_000n },
+    prepared: preparedRunner(db.pool),
     ...overrides,
   };
 }
