@@ -50,6 +50,28 @@ function problemResponses(codes: readonly ErrorCode[]): Record<string, JsonSchem
   return responses;
 }
 
+/** The server-sent events stream (api/notifications/sse.ts): not a JSON route, documented by hand. */
+const EVENTS_OPERATION: JsonSchema = {
+  operationId: 'streamEvents',
+  summary: 'Your notifications as server-sent events',
+  description:
+    'Frames are `id: <event id>`, `event: <type>` (HoldCreated, HoldReleased, MemberJoined, …) and `data:` the event as JSON with `mine: true` when it is about you: your holds and transfers, and the other events of the pools you belong to. Send `Last-Event-ID` (or `?lastEventId=`) to replay what you missed (up to 500). At most 5 streams per person; a `: ping` comment every 15 s.',
+  tags: ['me'],
+  'x-scope': 'read',
+  security: [{ bearer: ['read'] }],
+  parameters: [
+    { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', pattern: '^[0-9]{1,19}$' } },
+    { name: 'lastEventId', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{1,19}$' } },
+  ],
+  responses: {
+    '200': {
+      description: 'An endless text/event-stream.',
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    },
+    ...problemResponses(['UNAUTHENTICATED', 'RATE_LIMITED']),
+  },
+};
+
 /** The OpenAPI 3.1 document, generated from the same route definitions and zod schemas that validate requests. */
 export function buildOpenApi(routes: AnyRoute[], info: { version: string; serverUrl?: string }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
@@ -100,6 +122,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     };
     paths[path] = { ...paths[path], [route.method]: operation };
   }
+  paths['/api/v1/events'] = { get: EVENTS_OPERATION };
   return {
     openapi: '3.1.0',
     info: {
