@@ -1,0 +1,183 @@
+import type { Actor, AppContext } from '../core/context.ts';
+import { AppError, isAppError } from '../core/errors.ts';
+import { findPoolByChat } from '../core/pools/bind-chat.ts';
+import { ensureUserByIdentity } from '../core/users/ensure-user.ts';
+import type { Logger } from '../lib/logger.ts';
+import { errorMessage, pickLocale, t, type Args, type Locale } from './i18n.ts';
+
+export type Platform = 'discord' | 'telegram';
+
+/** Where a command was sent: a Discord guild or Telegram group (bound to at most one pool), or a private chat. */
+export interface ChatInfo {
+  platform: Platform;
+  /** Guild id or group chat id; null in a private chat. */
+  chatId: string | null;
+  /** Whether the sender administers this guild or group (Manage Server on Discord; creator/admin on Telegram). */
+  isChatAdmin: boolean;
+}
+
+export interface BotUser {
+  platform: Platform;
+  externalId: string;
+  displayName: string;
+  username: string | null;
+  /** The platform's locale for this person (Discord interaction locale, Telegram language_code). */
+  languageTag: string | null;
+}
+
+/** An option of a command: typed the same way on both platforms. */
+export interface OptionDef {
+  name: string;
+  type: 'string' | 'member';
+  required: boolean;
+  /** Locale key of its description. */
+  descriptionKey: string;
+}
+
+/** What a command answers. `private` replies go only to the sender (ephemeral on Discord, a DM on Telegram). */
+export interface Reply {
+  text: string;
+  private: boolean;
+  /** A private step the adapter runs next: asking for a pool's password (a modal, or the private chat). */
+  followUp?: { kind: 'password'; poolId: string; referralCode?: string };
+}
+
+export interface CommandContext {
+  app: AppContext;
+  actor: Actor;
+  locale: Locale;
+  chat: ChatInfo;
+  user: BotUser;
+  /** Made from the platform's update or interaction id: a replayed update moves no money twice. */
+  idempotencyKey: string;
+  publicUrl: string;
+  /** Resolves a member option (a Discord user id, or a Telegram @username / numeric id) to a user. */
+  resolveMember(value: string): Promise<string | null>;
+  t(key: string, args?: Args): string;
+  reply(key: string, args?: Args, options?: { private?: boolean }): Reply;
+}
+
+export interface SubcommandDef {
+  descriptionKey: string;
+  options: OptionDef[];
+  run(ctx: CommandContext, args: Record<string, string | undefined>): Promise<Reply>;
+}
+
+/**
+ * One command, written once for both bots: its name, localized description, options and the use case it calls.
+ * Either `run` (a plain command) or `subcommands` (`/pool create`, `/pool info`).
+ */
+export interface CommandDef {
+  name: string;
+  descriptionKey: string;
+  options?: OptionDef[];
+  run?(ctx: CommandContext, args: Record<string, string | undefined>): Promise<Reply>;
+  subcommands?: Record<string, SubcommandDef>;
+}
+
+/** The pool of the chat the command came from; a localized refusal when the chat has none or it is a DM. */
+export async function chatPool(ctx: CommandContext): Promise<{ poolId: string }> {
+  if (ctx.chat.chatId === null) throw new BotRefusal('group-only');
+  const pool = await findPoolByChat(ctx.app, ctx.chat.platform, ctx.chat.chatId);
+  if (!pool) throw new BotRefusal('pool-not-bound');
+  return pool;
+}
+
+/** A refusal that is not a business error code: a locale key and its arguments. */
+export class BotRefusal extends Error {
+  override name = 'BotRefusal';
+  constructor(
+    readonly key: string,
+    readonly args: Args = {},
+    readonly followUp?: Reply['followUp'],
+  ) {
+    super(key);
+  }
+}
+
+export interface RunInput {
+  app: AppContext;
+  user: BotUser;
+  chat: ChatInfo;
+  idempotencyKey: string;
+  publicUrl: string;
+  resolveMember(value: string): Promise<string | null>;
+  logger: Logger;
+}
+
+/** The person behind a chat user, and the language to answer them in (their /language choice first). */
+export async function resolveActor(app: AppContext, user: BotUser): Promise<{ actor: Actor; locale: Locale }> {
+  const found = await ensureUserByIdentity(app.em, {
+    platform: user.platform,
+    externalId: user.externalId,
+    displayName: user.displayName,
+    username: user.username,
+  });
+  const rows = await app.em.execute<{ locale_override: Locale | null }[]>(
+    'select locale_override from users where id = ?',
+    [found.id],
+  );
+  const locale = rows[0]?.locale_override ?? pickLocale(user.languageTag);
+  return { actor: { userId: found.id, isGlobalAdmin: found.isGlobalAdmin }, locale };
+}
+
+/**
+ * Runs one command for either platform: who is asking, in which language, then the command; business errors and
+ * refusals become localized messages (private, so a mistake is not announced to the group), bugs are logged and
+ * answered with an apology.
+ */
+export async function runCommand(
+  def: CommandDef,
+  subcommand: string | null,
+  args: Record<string, string | undefined>,
+  input: RunInput,
+): Promise<Reply> {
+  let locale: Locale = pickLocale(input.user.languageTag);
+  try {
+    const resolved = await resolveActor(input.app, input.user);
+    locale = resolved.locale;
+    const ctx: CommandContext = {
+      app: input.app,
+      actor: resolved.actor,
+      locale,
+      chat: input.chat,
+      user: input.user,
+      idempotencyKey: input.idempotencyKey,
+      publicUrl: input.publicUrl,
+      resolveMember: (value) => input.resolveMember(value),
+      t: (key, a) => t(locale, key, a),
+      reply: (key, a, options) => ({ text: t(locale, key, a), private: options?.private ?? false }),
+    };
+    if (def.subcommands) {
+      const sub = subcommand ? def.subcommands[subcommand] : undefined;
+      if (!sub) return usage(locale, def);
+      return await sub.run(ctx, args);
+    }
+    if (!def.run) throw new Error(`command ${def.name} has neither run nor subcommands`);
+    return await def.run(ctx, args);
+  } catch (error) {
+    if (error instanceof BotRefusal)
+      return { text: t(locale, error.key, error.args), private: true, followUp: error.followUp };
+    if (isAppError(error))
+      return { text: errorMessage(locale, error.code, error.details, error.message), private: true };
+    input.logger.error({ err: error, command: def.name }, 'bot command failed');
+    return { text: t(locale, 'internal-error'), private: true };
+  }
+}
+
+export function usage(locale: Locale, def: CommandDef): Reply {
+  const forms = def.subcommands
+    ? Object.entries(def.subcommands).map(([name, sub]) => `/${def.name} ${name}${optionsUsage(sub.options)}`)
+    : [`/${def.name}${optionsUsage(def.options ?? [])}`];
+  return { text: t(locale, 'usage', { usage: forms.join(' | ') }), private: true };
+}
+
+const optionsUsage = (options: OptionDef[]) =>
+  options.map((o) => (o.required ? ` <${o.name}>` : ` [${o.name}]`)).join('');
+
+/** Refuses with VALIDATION_FAILED when a required option is missing (Discord enforces this; Telegram text cannot). */
+export function required(args: Record<string, string | undefined>, name: string): string {
+  const value = args[name]?.trim();
+  if (!value) throw new AppError('VALIDATION_FAILED', `${name} is missing`);
+  return value;
+}

@@ -1,0 +1,36 @@
+import { listMachines } from '../../core/machines/list-machines.ts';
+import { machineLimit } from '../../core/machines/machine-limit.ts';
+import { loadPoolAccess, requirePoolRole } from '../../core/access/pool-access.ts';
+import { chatPool, type CommandDef } from '../command.ts';
+
+export const machines: CommandDef = {
+  name: 'machines',
+  descriptionKey: 'cmd-machines',
+  async run(ctx) {
+    const { poolId } = await chatPool(ctx);
+    requirePoolRole(await loadPoolAccess(ctx.app.em, ctx.actor, poolId), 'member', { write: false });
+    const [limit, mine] = await Promise.all([
+      machineLimit(ctx.app.em, poolId, ctx.actor.userId),
+      listMachines(ctx.app, ctx.actor, { poolId, userId: ctx.actor.userId, limit: 50 }),
+    ]);
+    const lines = [
+      ctx.t('machines', {
+        used: limit.used,
+        limit: limit.limit,
+        base: limit.base,
+        bonus: limit.referralBonus,
+        bought: limit.purchasedSlots,
+      }),
+      ...mine.map((m) =>
+        ctx.t('machines-line', {
+          name: m.name,
+          cpu: m.hardware.cpu,
+          gpu: m.hardware.gpu ?? 'none',
+          ram: m.hardware.ramGb,
+        }),
+      ),
+      ctx.t('machines-add'),
+    ];
+    return { text: lines.join('\n'), private: true };
+  },
+};

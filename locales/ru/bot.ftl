@@ -1,0 +1,158 @@
+## Команды: описания в списке команд Discord и меню Telegram
+cmd-help = Что умеет этот бот
+cmd-language = Выбрать язык, на котором бот говорит с вами
+cmd-language-opt-code = en или ru
+cmd-pool = Создать пул этого чата или посмотреть на него
+cmd-pool-create = Создать пул для этого сервера или группы (только админы)
+cmd-pool-create-opt-name = Название пула
+cmd-pool-create-opt-password = С паролем пул будет закрытым (от 8 символов)
+cmd-pool-info = Этот пул: владелец, участники, правила
+cmd-join = Вступить в пул этого чата
+cmd-join-opt-code = Реферальный код, если друг дал его вам
+cmd-leave = Выйти из пула этого чата (баланс останется вашим)
+cmd-balance = Ваш баланс в этом пуле (видите только вы)
+cmd-history = Ваши последние переводы в этом пуле
+cmd-invite = Ваша ссылка-приглашение и сколько людей по ней пришло
+cmd-machines = Ваши машины и сколько их можно зарегистрировать
+cmd-officer = Назначить или снять офицера (владелец)
+cmd-officer-add = Сделать участника офицером
+cmd-officer-remove = Вернуть офицера в участники
+cmd-officer-opt-member = Участник
+cmd-link = Связать аккаунты Discord и Telegram
+cmd-link-opt-code = Код, показанный на другой платформе
+
+## Ответы
+help =
+    Power Realms объединяет компьютеры этого сообщества.
+    /pool create — создать пул для этого чата (админы)
+    /pool info — пул, его владелец и правила
+    /join, /leave — вступить в пул или выйти из него
+    /balance, /history — ваши деньги здесь (видите только вы)
+    /invite — ваша ссылка-приглашение
+    /machines — ваши машины и лимит
+    /officer add|remove — офицеры (владелец)
+    /link — один аккаунт для Discord и Telegram
+    /language — английский или русский
+language-set = Теперь я говорю с вами по-русски.
+language-unknown = Я говорю по-английски (en) и по-русски (ru).
+balance =
+    Баланс в { $pool }: доступно { $available } { $currency }.
+    { $pending ->
+        [0] Ничего не удержано.
+       *[other] Удержано под открытые сделки: { $held } { $currency }.
+    }
+history-empty = В { $pool } у вас пока нет переводов.
+history-title = Ваши последние переводы в { $pool }:
+history-line = { $when } · { $direction ->
+        [in] +{ $amount }
+       *[out] −{ $amount }
+    } { $currency } · { $code }
+pool-created = Пул «{ $name }» готов и привязан к этому чату. Участники вступают командой /join.
+pool-info =
+    { $name } ({ $type ->
+        [private] закрытый
+        [premium] премиум
+       *[public] открытый
+    }) · владелец { $owner }
+    { $members ->
+        [one] { $members } участник
+        [few] { $members } участника
+       *[many] { $members } участников
+    }{ $rules ->
+        [none] {""}
+       *[other] {"\u000A"}Правила: { $rules }
+    }
+pool-not-bound = У этого чата пока нет пула. Админы могут создать его командой /pool create.
+pool-admins-only = Создать или привязать пул могут только админы этого чата.
+group-only = Используйте эту команду в сервере или группе пула.
+join-ok = Добро пожаловать в { $pool }! Баланс и машины — в /balance и /machines.
+join-rejoined = С возвращением в { $pool }. Ваш баланс сохранён.
+join-password-dm = Это закрытый пул. Я написал вам в личные сообщения: пароль отправьте туда, никогда не в группу.
+join-password-ask = Отправьте мне пароль пула { $pool } следующим сообщением здесь.
+join-password-deleted = Я удалил сообщение, похожее на пароль. Пароли отправляйте только мне в личные сообщения.
+leave-ok = Вы вышли из { $pool }. Баланс остаётся вашим; /join вернёт вас.
+invite =
+    Ваша ссылка-приглашение: { $link }
+    { $joined ->
+        [one] По ней пришёл { $joined } человек
+        [few] По ней пришли { $joined } человека
+       *[many] По ней пришли { $joined } человек
+    }, активны { $active }. Каждые 5 активных участников дают ещё одно место для машины.
+machines =
+    { $used ->
+        [one] У вас { $used } машина
+        [few] У вас { $used } машины
+       *[many] У вас { $used } машин
+    } из { $limit } разрешённых (база { $base }, за приглашения { $bonus }, куплено { $bought }).
+machines-line = • { $name } — { $cpu }{ $gpu ->
+        [none] {""}
+       *[other] , { $gpu }
+    }, { $ram } ГБ
+machines-add = Чтобы добавить машину, запустите на ней агент: npx power-realms agent join
+officer-added = { $member } теперь офицер.
+officer-removed = { $member } снова участник.
+officer-unknown-member = Я не знаю этого участника. Упомяните его или укажите его id.
+link-code = Ваш код связи: { $code }. В течение 10 минут отправьте мне «/link { $code }» в { $other }.
+link-ok = Готово: Discord и Telegram теперь один аккаунт.
+link-same = Этот аккаунт и так тот, для которого сделан код.
+confirm-prompt = Перевести { $amount } { $currency }? Нажмите «Подтвердить» в течение 2 минут.
+confirm-yes = Подтвердить
+confirm-no = Отмена
+confirm-cancelled = Отменено. Ничего не переведено.
+button-already-done = Это уже сделано; ничего не изменилось.
+button-not-allowed = Эта кнопка не для вас.
+usage = Как использовать: { $usage }
+amount-invalid = «{ $input }» — не сумма. Пишите так: 10 или 10,5.
+internal-error = У нас что-то пошло не так. Ошибка записана; попробуйте ещё раз.
+
+## Ошибки (core/errors.ts)
+error-INVALID_AMOUNT = Неверная сумма: она должна быть положительной и иметь не больше 6 знаков после запятой.
+error-ACCOUNT_NOT_FOUND = Такого счёта нет.
+error-SAME_ACCOUNT = Нельзя платить самому себе.
+error-CURRENCY_MISMATCH = У этих счетов разные валюты.
+error-POOL_MISMATCH = Этот счёт принадлежит другому пулу.
+error-INSUFFICIENT_FUNDS = Доступного баланса на это не хватает.
+error-AMOUNT_OVERFLOW = Слишком большая сумма.
+error-INVALID_TIMEOUT = Удержание длится от 1 секунды до 1 года.
+error-HOLD_NOT_FOUND = Не могу найти это удержание.
+error-HOLD_ALREADY_POSTED = Это удержание уже выплачено.
+error-HOLD_ALREADY_VOIDED = Это удержание уже отменено.
+error-HOLD_EXPIRED = Срок удержания истёк; деньги вернулись.
+error-HOLD_NOT_YET_EXPIRED = Срок удержания ещё не истёк.
+error-HOLD_AMOUNT_EXCEEDED = Это больше, чем удержано.
+error-IDEMPOTENCY_KEY_REUSED = Этот запрос уже использовали для другого действия.
+error-INVALID_CHAIN = Эти переводы нельзя провести вместе.
+error-POOL_NOT_FOUND = Не могу найти этот пул.
+error-USER_NOT_FOUND = Не могу найти этого человека.
+error-UNAUTHENTICATED = Я пока не знаю, кто вы.
+error-INSUFFICIENT_SCOPE = Ваш доступ этого не позволяет.
+error-RATE_LIMITED = Слишком много попыток. Попробуйте снова через { $retryAfterSeconds } с.
+error-IDEMPOTENCY_KEY_REQUIRED = Этому запросу нужен уникальный ключ.
+error-IDEMPOTENCY_REQUEST_IN_PROGRESS = Такой же запрос ещё выполняется; подождите немного.
+error-NOT_GLOBAL_ADMIN = Это может только администратор платформы.
+error-NOT_A_MEMBER = Вы не участник этого пула. Вступите командой /join.
+error-NOT_AN_OFFICER = Это могут только офицеры и владелец.
+error-NOT_POOL_OWNER = Это может только владелец пула.
+error-MEMBER_SUSPENDED = Ваше участие в пуле приостановлено: смотреть можно, действовать нельзя.
+error-MEMBER_BANNED = Вы заблокированы в этом пуле.
+error-ALREADY_A_MEMBER = Вы уже участник этого пула.
+error-MEMBER_NOT_FOUND = Этот человек не участник пула.
+error-ROLE_CHANGE_NOT_ALLOWED = Для роли этого человека такое изменение невозможно.
+error-OWNER_CANNOT_LEAVE = Владельцу нужно передать пул кому-то, прежде чем выйти.
+error-POOL_SUSPENDED = Пул приостановлен платформой: смотреть можно, действовать нельзя.
+error-WRONG_POOL_PASSWORD = Неверный пароль.
+error-CHAT_ALREADY_BOUND = Этот чат уже привязан к другому пулу.
+error-REFERRAL_CODE_INVALID = Этот реферальный код здесь не действует.
+error-LINK_CODE_INVALID = Код связи неверный или устарел. Создайте новый командой /link.
+error-IDENTITY_ALREADY_LINKED = У обоих аккаунтов уже есть свои пулы или деньги, поэтому их нельзя объединить.
+error-MACHINE_LIMIT_REACHED = Достигнут лимит машин ({ $limit }). Пригласите друзей или купите места.
+error-MACHINE_ALREADY_REGISTERED = Эта машина уже зарегистрирована в пуле.
+error-MACHINE_NAME_TAKEN = У вас уже есть машина с таким названием.
+error-MACHINE_NOT_FOUND = Не могу найти эту машину.
+error-SLOTS_NOT_FOR_SALE = Этот пул не продаёт места для машин.
+error-NOT_HOLD_PARTY = Это удержание между другими людьми.
+error-VALIDATION_FAILED = Неверный ввод: { $detail }
+
+## Telegram
+dm-needed = Я пока не могу написать вам лично: откройте { $link } и нажмите «Старт», затем повторите.
+start-welcome = Привет! Добавьте меня в свою группу, чтобы объединить там компьютеры. /help покажет, что я умею.

@@ -1,0 +1,186 @@
+/**
+ * The Telegram bot end to end: a real grammY Bot against a fake Bot API on 127.0.0.1, real PostgreSQL, both languages.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { createTelegramBot, registerTelegramCommands } from '../bots/telegram/bot.ts';
+import { createLinkCode } from '../core/identities/link-codes.ts';
+import { ensureUserByIdentity } from '../core/users/ensure-user.ts';
+import { createLogger } from '../lib/logger.ts';
+import { actor, appContext, fund } from './helpers/app.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { startFakeTelegram, textUpdate } from './helpers/fake-telegram.ts';
+
+const BOT_INFO: UserFromGetMe = {
+  id: 4242,
+  is_bot: true,
+  first_name: 'Power Realms',
+  username: 'power_realms_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+};
+
+const ADMIN = 100;
+const GROUP = { id: -1001, type: 'supergroup' as const, title: 'Night Owls' };
+const person = (id: number, name: string, language_code = 'en', username?: string) => ({
+  id,
+  first_name: name,
+  language_code,
+  username,
+});
+
+let db: TestDatabase;
+let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
+let bot: Bot;
+const send = async (
+  from: ReturnType<typeof person>,
+  text: string,
+  chat: { id: number; type: 'private' | 'supergroup' } = GROUP,
+  extra: { updateId?: number } = {},
+) => bot.handleUpdate(textUpdate({ from, chat, text, ...extra }) as never);
+const lastTo = (chatId: number) => fake.sent(chatId).at(-1) ?? '';
+
+before(async () => {
+  db = await createTestDatabase();
+  fake = await startFakeTelegram({ admins: new Set([ADMIN]), noPrivateChat: new Set([999]) });
+  bot = createTelegramBot({
+    token: '4242:TEST',
+    botInfo: BOT_INFO,
+    apiRoot: fake.apiRoot,
+    appContext: () => appContext(db),
+    logger: createLogger('silent'),
+    publicUrl: 'https://realms.example',
+  });
+});
+after(async () => {
+  await fake.close();
+  await db.close();
+});
+
+describe('Telegram', () => {
+  test('commands menu in English and Russian', async () => {
+    await registerTelegramCommands(bot);
+    const menus = fake.calls.filter((c) => c.method === 'setMyCommands');
+    assert.equal(menus.length, 2);
+    const ru = menus.find((m) => m.payload.language_code === 'ru');
+    const names = (ru?.payload.commands as { command: string; description: string }[]).map((c) => c.command);
+    assert.ok(names.includes('balance') && names.includes('join'));
+    assert.match(JSON.stringify(ru?.payload.commands), /Ваш баланс/);
+  });
+
+  test('/help follows the app language', async () => {
+    await send(person(1, 'Ann', 'en'), '/help', { id: 1, type: 'private' });
+    assert.match(lastTo(1), /pools this community's computers/);
+    await send(person(2, 'Борис', 'ru'), '/help', { id: 2, type: 'private' });
+    assert.match(lastTo(2), /объединяет компьютеры/);
+  });
+
+  test('/pool create: only the group admin, only in a group; a replayed update creates nothing more', async () => {
+    await send(person(ADMIN, 'Olga', 'ru'), '/pool create', { id: ADMIN, type: 'private' });
+    assert.match(lastTo(ADMIN), /Используйте эту команду в сервере или группе/);
+    await send(person(5, 'Pete'), '/pool create Owls');
+    assert.match(lastTo(5), /Only this chat's admins/);
+    await send(person(ADMIN, 'Olga', 'ru'), '/pool create Ночные совы', GROUP, { updateId: 777 });
+    assert.match(lastTo(GROUP.id), /Пул «Ночные совы» готов/);
+    await send(person(ADMIN, 'Olga', 'ru'), '/pool create Ночные совы', GROUP, { updateId: 777 });
+    const { rows } = await db.pool.query<{ n: number }>(
+      "select count(*)::int as n from pools where telegram_chat_id = '-1001'",
+    );
+    assert.equal(rows[0]?.n, 1);
+  });
+
+  test('/join, /pool info with Russian plurals, /balance privately, /leave', async () => {
+    await send(person(11, 'Ann', 'en', 'ann'), '/join');
+    assert.match(lastTo(GROUP.id), /Welcome to Ночные совы/);
+    await send(person(12, 'Вера', 'ru', 'vera'), '/join');
+    await send(person(12, 'Вера', 'ru', 'vera'), '/pool info');
+    assert.match(lastTo(GROUP.id), /3 участника/);
+    const poolId =
+      (await db.pool.query<{ id: string }>("select id from pools where telegram_chat_id = '-1001'")).rows[0]?.id ?? '';
+    const ann = await ensureUserByIdentity(db.orm.em.fork(), {
+      platform: 'telegram',
+      externalId: '11',
+      displayName: 'Ann',
+    });
+    await fund(db, { poolId, currency: 'PRC' }, ann.id, 1_234_500_000n);
+    const groupBefore = fake.sent(GROUP.id).length;
+    await send(person(11, 'Ann', 'en', 'ann'), '/balance');
+    assert.equal(fake.sent(GROUP.id).length, groupBefore, 'the balance is not posted in the group');
+    assert.match(lastTo(11), /Balance in Ночные совы: 1,234\.5 PRC available/);
+    await send(person(12, 'Вера', 'ru', 'vera'), '/balance');
+    assert.match(lastTo(12), /доступно 0 PRC/);
+    await send(person(12, 'Вера', 'ru', 'vera'), '/leave');
+    assert.match(lastTo(GROUP.id), /Вы вышли из Ночные совы/);
+  });
+
+  test('private answers to someone who never opened a private chat stay out of the group', async () => {
+    await send(person(999, 'Shy'), '/join');
+    await send(person(999, 'Shy'), '/balance');
+    assert.match(lastTo(GROUP.id), /cannot write to you privately yet: open https:\/\/t\.me\/power_realms_bot/);
+    assert.ok(!fake.sent(GROUP.id).some((text) => text.includes('Balance in')));
+  });
+
+  test('wrong role gets a localized refusal in private; the owner appoints an officer by @username', async () => {
+    await send(person(11, 'Ann', 'en', 'ann'), '/officer add @vera');
+    assert.match(lastTo(11), /Only the pool's owner can do that/);
+    await send(person(12, 'Вера', 'ru', 'vera'), '/join');
+    await send(person(ADMIN, 'Olga', 'ru'), '/officer add @vera');
+    assert.match(lastTo(GROUP.id), /Вера теперь офицер/);
+    await send(person(ADMIN, 'Olga', 'ru'), '/officer add @nobody');
+    assert.match(lastTo(ADMIN), /не знаю этого участника/);
+  });
+
+  test('a private pool asks for its password in the private chat and deletes one typed in the group', async () => {
+    const poolId =
+      (await db.pool.query<{ id: string }>("select id from pools where telegram_chat_id = '-1001'")).rows[0]?.id ?? '';
+    await db.pool.query("update pools set type = 'private', password_hash = $2 where id = $1", [
+      poolId,
+      await (await import('../core/pools/password.ts')).hashPoolPassword('open sesame'),
+    ]);
+    await send(person(21, 'Kim'), '/join');
+    assert.match(lastTo(GROUP.id), /This pool is private/);
+    assert.match(lastTo(21), /Send me the password of Ночные совы/);
+    await send(person(21, 'Kim'), 'open sesame');
+    assert.ok(fake.calls.some((c) => c.method === 'deleteMessage' && Number(c.payload.chat_id) === GROUP.id));
+    assert.match(lastTo(21), /deleted a message that looked like a password/);
+    await send(person(21, 'Kim'), 'wrong one', { id: 21, type: 'private' });
+    assert.match(lastTo(21), /That password is wrong/);
+    await send(person(21, 'Kim'), 'open sesame', { id: 21, type: 'private' });
+    assert.match(lastTo(21), /Welcome to Ночные совы/);
+  });
+
+  test('/link joins a Discord account; /language overrides the app language; /start ref_ joins through a referral', async () => {
+    const em = db.orm.em.fork();
+    const discord = await ensureUserByIdentity(em, { platform: 'discord', externalId: '555', displayName: 'Dee' });
+    const { code } = await createLinkCode(appContext(db), actor(discord.id), { issuedOn: 'discord' });
+    await send(person(31, 'Dee'), `/link ${code}`, { id: 31, type: 'private' });
+    assert.match(lastTo(31), /Linked/);
+    const linked = await ensureUserByIdentity(em, { platform: 'telegram', externalId: '31', displayName: 'Dee' });
+    assert.equal(linked.id, discord.id);
+    await send(person(31, 'Dee', 'en'), '/language ru', { id: 31, type: 'private' });
+    assert.match(lastTo(31), /по-русски/);
+    await send(person(31, 'Dee', 'en'), '/help', { id: 31, type: 'private' });
+    assert.match(lastTo(31), /объединяет компьютеры/);
+    await send(person(11, 'Ann', 'en', 'ann'), '/invite');
+    const link = /ref=([A-Z0-9]+)/.exec(lastTo(11))?.[1];
+    assert.ok(link);
+    await send(person(41, 'Newbie'), `/start ref_${link}`, { id: 41, type: 'private' });
+    assert.match(lastTo(41), /Send me the password of Ночные совы/);
+    await send(person(41, 'Newbie'), 'open sesame', { id: 41, type: 'private' });
+    assert.match(lastTo(41), /Welcome to Ночные совы/);
+    const { rows } = await db.pool.query<{ referred_by_user_id: string }>(
+      "select m.referred_by_user_id from pool_members m join user_identities i on i.user_id = m.user_id where i.platform = 'telegram' and i.external_id = '41'",
+    );
+    const annId = (await ensureUserByIdentity(em, { platform: 'telegram', externalId: '11', displayName: 'Ann' })).id;
+    assert.equal(rows[0]?.referred_by_user_id, annId);
+  });
+});
