@@ -10,6 +10,7 @@ Roles:
   start     everything in one process: API, worker (and the bots when their tokens are set)
   api       the HTTP API only
   worker    scheduled jobs (hold expiry, ledger checkpoints) and the outbox relay
+  bots      the Discord and Telegram bots (DISCORD_TOKEN, TELEGRAM_BOT_TOKEN)
   migrate   apply database migrations and exit
 
 ${ADMIN_HELP}
@@ -33,18 +34,20 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const serverRole = ['start', 'api', 'worker'].includes(command);
+  const serverRole = ['start', 'api', 'worker', 'bots'].includes(command);
   // One-shot commands print their result on stdout; their logs go to stderr, quieter unless LOG_LEVEL says otherwise.
   const level = serverRole || process.env.LOG_LEVEL ? env.LOG_LEVEL : 'warn';
   const logger = createLogger(level, { toStderr: !serverRole });
   try {
     switch (command) {
       case 'start':
-        return await serve(env, logger, { api: true, worker: true });
+        return await serve(env, logger, { api: true, worker: true, bots: true });
       case 'api':
-        return await serve(env, logger, { api: true, worker: false });
+        return await serve(env, logger, { api: true, worker: false, bots: false });
       case 'worker':
-        return await serve(env, logger, { api: false, worker: true });
+        return await serve(env, logger, { api: false, worker: true, bots: false });
+      case 'bots':
+        return await serve(env, logger, { api: false, worker: false, bots: true });
       case 'migrate': {
         const platform = await openPlatform(env, logger, { migrate: true });
         await platform.close();

@@ -10,6 +10,7 @@ import { optionalParts, type Env } from '../config/env.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import { safeUrl, type Logger } from '../lib/logger.ts';
 import { startScheduler } from '../worker/scheduler.ts';
+import { startBots } from '../bots/run.ts';
 import { openPlatform } from './platform.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -18,6 +19,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 export interface Roles {
   api: boolean;
   worker: boolean;
+  bots: boolean;
 }
 
 /** Runs the HTTP API and/or the worker until SIGTERM or SIGINT, then drains and exits cleanly. */
@@ -28,6 +30,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
   let agenda: Agenda | null = null;
   let relay: OutboxRelay | null = null;
   let notifications: ReturnType<typeof createNotifications> | null = null;
+  let bots: Awaited<ReturnType<typeof startBots>> | null = null;
   const lines: string[] = [];
 
   if (roles.api) {
@@ -84,6 +87,10 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       `Worker running: hold expiry every ${env.HOLD_EXPIRY_SWEEP_SECONDS}s, ledger checkpoints every ${env.LEDGER_CHECKPOINT_MINUTES} min, outbox relay`,
     );
   }
+  if (roles.bots) {
+    bots = await startBots(platform, logger);
+    lines.push(...bots.lines);
+  }
   lines.push(
     platform.database.embedded
       ? `Database: embedded PostgreSQL under ${env.DATA_DIR}/postgres (DATABASE_URL not set)`
@@ -116,6 +123,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
           server.closeIdleConnections();
           await closing;
         }
+        if (bots) await bots.stop();
         if (relay) await relay.stop();
         if (agenda) await agenda.drain({ timeout: env.SHUTDOWN_GRACE_SECONDS * 1000, closeConnection: false });
         await platform.close();

@@ -42,7 +42,14 @@ const EnvSchema = z.object({
   /** The address people reach the web companion at; used in referral and stream links. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DISCORD_TOKEN: z.string().min(1).optional(),
+  /** Outside production, slash commands are registered in this guild only (they appear at once there). */
+  DISCORD_DEV_GUILD_ID: z
+    .string()
+    .regex(/^[0-9]{5,30}$/)
+    .optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  /** A self-hosted Bot API server (telegram-bot-api) instead of https://api.telegram.org. */
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   NOWPAYMENTS_API_KEY: z.string().min(1).optional(),
 });

@@ -12,6 +12,8 @@ export interface TelegramCall {
  */
 export async function startFakeTelegram(options: { admins?: Set<number>; noPrivateChat?: Set<number> } = {}) {
   const calls: TelegramCall[] = [];
+  /** Updates handed out by getUpdates (long polling), oldest first. */
+  const queue: unknown[] = [];
   let messageId = 1000;
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -41,6 +43,27 @@ export async function startFakeTelegram(options: { admins?: Set<number>; noPriva
           },
         });
       }
+      if (method === 'getMe')
+        return send(200, {
+          ok: true,
+          result: {
+            id: 4242,
+            is_bot: true,
+            first_name: 'Power Realms',
+            username: 'power_realms_bot',
+            can_join_groups: true,
+            can_read_all_group_messages: false,
+            supports_inline_queries: false,
+          },
+        });
+      if (method === 'getUpdates') {
+        // Long polling: answer at once when updates wait, otherwise after a short while with none.
+        const offset = Number(payload.offset ?? 0);
+        const ready = () => (queue as { update_id: number }[]).filter((u) => u.update_id >= offset);
+        if (ready().length > 0) return send(200, { ok: true, result: ready() });
+        setTimeout(() => send(200, { ok: true, result: ready() }), 200);
+        return;
+      }
       if (method === 'getChatMember') {
         const userId = Number(payload.user_id);
         return send(200, {
@@ -59,13 +82,21 @@ export async function startFakeTelegram(options: { admins?: Set<number>; noPriva
   return {
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
+    /** Queues an update for the next getUpdates (a bot on long polling picks it up). */
+    push(update: unknown) {
+      queue.push(update);
+    },
     /** Messages sent to a chat, oldest first. */
     sent(chatId: number): string[] {
       return calls
         .filter((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === chatId)
         .map((c) => String(c.payload.text));
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -1,0 +1,218 @@
+import {
+  ActionRowBuilder,
+  ApplicationCommandOptionType,
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  ModalBuilder,
+  PermissionFlagsBits,
+  REST,
+  Routes,
+  TextInputBuilder,
+  TextInputStyle,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type ModalSubmitInteraction,
+  type RESTPutAPIApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { AppContext } from '../../core/context.ts';
+import { isAppError } from '../../core/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { resolveActor, runCommand, type BotUser, type CommandDef, type OptionDef, type Reply } from '../command.ts';
+import { commands } from '../commands/index.ts';
+import { joinWithPassword } from '../commands/join.ts';
+import { errorMessage, t } from '../i18n.ts';
+
+export interface DiscordBotOptions {
+  /** Discord's REST base (`https://discord.com/api` unless a test points it at a fake). */
+  restApi?: string;
+  appContext: () => AppContext;
+  logger: Logger;
+  publicUrl: string;
+}
+
+/** Past this, a command is deferred (Discord's hard limit for the first answer is 3 s). */
+const DEFER_AFTER_MS = 1500;
+const PASSWORD_MODAL = 'join-password';
+
+const userOf = (interaction: Interaction): BotUser => ({
+  platform: 'discord',
+  externalId: interaction.user.id,
+  displayName:
+    (interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : null) ??
+    interaction.user.globalName ??
+    interaction.user.username,
+  username: interaction.user.username,
+  languageTag: interaction.locale,
+});
+
+/** Answers once: a reply, or an edit of the deferred reply when the command took long enough to be deferred. */
+async function answer(interaction: ChatInputCommandInteraction | ModalSubmitInteraction, reply: Reply): Promise<void> {
+  if (interaction.deferred) {
+    await interaction.editReply({ content: reply.text });
+    return;
+  }
+  await interaction.reply({ content: reply.text, flags: reply.private ? MessageFlags.Ephemeral : undefined });
+}
+
+/**
+ * The Discord adapter: discord.js over the shared command definitions. Private answers are ephemeral; a private
+ * pool's password is asked for in a modal, so it never appears in the channel.
+ */
+export function createDiscordBot(options: DiscordBotOptions): Client {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: options.restApi ? { api: options.restApi } : {},
+  });
+
+  const runChatInput = async (interaction: ChatInputCommandInteraction) => {
+    const def = commands.find((c) => c.name === interaction.commandName);
+    if (!def) return;
+    const subcommand = def.subcommands ? interaction.options.getSubcommand(false) : null;
+    const optionDefs = (subcommand ? def.subcommands?.[subcommand]?.options : def.options) ?? [];
+    const args: Record<string, string | undefined> = {};
+    for (const option of optionDefs)
+      args[option.name] =
+        option.type === 'member'
+          ? (interaction.options.getUser(option.name)?.id ?? undefined)
+          : (interaction.options.getString(option.name) ?? undefined);
+    const app = options.appContext();
+    const running = runCommand(def, subcommand, args, {
+      app,
+      user: userOf(interaction),
+      chat: {
+        platform: 'discord',
+        chatId: interaction.guildId,
+        isChatAdmin: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+      },
+      idempotencyKey: `dc:${interaction.id}`,
+      publicUrl: options.publicUrl,
+      resolveMember: async (value) => {
+        const rows = await app.em.execute<{ user_id: string }[]>(
+          "select user_id from user_identities where platform = 'discord' and external_id = ?",
+          [value.replace(/^<@!?(\d+)>$/, '$1')],
+        );
+        return rows[0]?.user_id ?? null;
+      },
+      logger: options.logger,
+    });
+    const timer = new Promise<'slow'>((resolve) => setTimeout(() => resolve('slow'), DEFER_AFTER_MS).unref());
+    if ((await Promise.race([running, timer])) === 'slow') {
+      // Slow (a cold database, a long verification): acknowledge now, privately, and edit the answer in later.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    }
+    const reply = await running;
+    if (reply.followUp?.kind === 'password' && !interaction.deferred) {
+      const { locale } = await resolveActor(app, userOf(interaction));
+      const names = await app.em.execute<{ name: string }[]>('select name from pools where id = ?', [
+        reply.followUp.poolId,
+      ]);
+      const modal = new ModalBuilder()
+        .setCustomId(`${PASSWORD_MODAL}:${reply.followUp.poolId}:${reply.followUp.referralCode ?? ''}`)
+        .setTitle(names[0]?.name.slice(0, 45) || 'Power Realms')
+        .addComponents(
+          new ActionRowBuilder<TextInputBuilder>().addComponents(
+            new TextInputBuilder()
+              .setCustomId('password')
+              .setLabel(t(locale, 'join-password-ask', { pool: '' }).slice(0, 45))
+              .setStyle(TextInputStyle.Short)
+              .setMinLength(1)
+              .setMaxLength(128)
+              .setRequired(true),
+          ),
+        );
+      await interaction.showModal(modal);
+      return;
+    }
+    await answer(interaction, reply);
+  };
+
+  // The modal's answer: the custom id carries only ids; the password is checked (and rate-limited) by core.
+  const runPasswordModal = async (interaction: ModalSubmitInteraction) => {
+    const [, poolId = '', referralCode = ''] = interaction.customId.split(':');
+    const app = options.appContext();
+    const user = userOf(interaction);
+    const { actor, locale } = await resolveActor(app, user);
+    try {
+      const reply = await joinWithPassword(
+        {
+          app,
+          actor,
+          locale,
+          chat: { platform: 'discord', chatId: interaction.guildId, isChatAdmin: false },
+          user,
+          idempotencyKey: `dc:${interaction.id}`,
+          publicUrl: options.publicUrl,
+          resolveMember: async () => null,
+          t: (key, args) => t(locale, key, args),
+          reply: (key, args) => ({ text: t(locale, key, args), private: true }),
+        },
+        poolId,
+        interaction.fields.getTextInputValue('password'),
+        referralCode || undefined,
+      );
+      await answer(interaction, reply);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      await answer(interaction, {
+        text: errorMessage(locale, error.code, error.details, error.message),
+        private: true,
+      });
+    }
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    const work = interaction.isChatInputCommand()
+      ? runChatInput(interaction)
+      : interaction.isModalSubmit() && interaction.customId.startsWith(`${PASSWORD_MODAL}:`)
+        ? runPasswordModal(interaction)
+        : Promise.resolve();
+    work.catch((error: unknown) =>
+      options.logger.error({ err: error, interactionId: interaction.id }, 'discord interaction failed'),
+    );
+  });
+  return client;
+}
+
+function optionJson(option: OptionDef) {
+  return {
+    type: option.type === 'member' ? ApplicationCommandOptionType.User : ApplicationCommandOptionType.String,
+    name: option.name,
+    description: t('en', option.descriptionKey).slice(0, 100),
+    description_localizations: { ru: t('ru', option.descriptionKey).slice(0, 100) },
+    required: option.required,
+  };
+}
+
+/** The slash commands as Discord's API takes them, with Russian descriptions. */
+export function commandsJson(defs: CommandDef[] = commands): RESTPutAPIApplicationCommandsJSONBody {
+  return defs.map((def) => ({
+    name: def.name,
+    description: t('en', def.descriptionKey).slice(0, 100),
+    description_localizations: { ru: t('ru', def.descriptionKey).slice(0, 100) },
+    options: def.subcommands
+      ? Object.entries(def.subcommands).map(([name, sub]) => ({
+          type: ApplicationCommandOptionType.Subcommand,
+          name,
+          description: t('en', sub.descriptionKey).slice(0, 100),
+          description_localizations: { ru: t('ru', sub.descriptionKey).slice(0, 100) },
+          options: sub.options.map(optionJson),
+        }))
+      : (def.options ?? []).map(optionJson),
+  })) as RESTPutAPIApplicationCommandsJSONBody;
+}
+
+/** Registers the commands: in one guild while developing (instant), globally in production. */
+export async function registerDiscordCommands(options: {
+  token: string;
+  applicationId: string;
+  guildId?: string;
+  restApi?: string;
+}): Promise<void> {
+  const rest = new REST(options.restApi ? { api: options.restApi } : {}).setToken(options.token);
+  const route = options.guildId
+    ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
+    : Routes.applicationCommands(options.applicationId);
+  await rest.put(route, { body: commandsJson() });
+}

@@ -1,0 +1,70 @@
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { Client } from 'discord.js';
+import type { Platform } from '../cli/platform.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createDiscordBot, registerDiscordCommands } from './discord/bot.ts';
+import { createTelegramBot, registerTelegramCommands } from './telegram/bot.ts';
+
+/**
+ * Starts the bots whose tokens are set: Telegram by long polling (grammY's runner: updates of different chats run
+ * concurrently, one chat's in order), Discord over the gateway. A platform that cannot be reached is reported and
+ * left off; the rest of the process keeps running.
+ */
+export async function startBots(
+  platform: Platform,
+  logger: Logger,
+): Promise<{ lines: string[]; stop(): Promise<void> }> {
+  const { env } = platform;
+  const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
+  const lines: string[] = [];
+  let telegram: RunnerHandle | null = null;
+  let discord: Client | null = null;
+
+  if (env.TELEGRAM_BOT_TOKEN) {
+    try {
+      const bot = createTelegramBot({
+        token: env.TELEGRAM_BOT_TOKEN,
+        apiRoot: env.TELEGRAM_API_ROOT,
+        appContext: () => platform.appContext(),
+        logger,
+        publicUrl,
+      });
+      await bot.init();
+      await registerTelegramCommands(bot);
+      telegram = run(bot, {
+        runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member', 'chat_member'] } },
+      });
+      lines.push(`Telegram bot: @${bot.botInfo.username} (long polling)`);
+    } catch (error) {
+      logger.warn({ err: error }, 'Telegram bot could not start');
+      lines.push(`Telegram bot off: could not reach Telegram (${(error as Error).message})`);
+    }
+  }
+  if (env.DISCORD_TOKEN) {
+    try {
+      const client = createDiscordBot({ appContext: () => platform.appContext(), logger, publicUrl });
+      await client.login(env.DISCORD_TOKEN);
+      const applicationId = client.application?.id ?? client.user?.id;
+      if (applicationId) {
+        // One guild while developing (commands appear at once); everywhere in production (Discord caches for a while).
+        await registerDiscordCommands({
+          token: env.DISCORD_TOKEN,
+          applicationId,
+          guildId: env.NODE_ENV === 'production' ? undefined : env.DISCORD_DEV_GUILD_ID,
+        });
+      }
+      discord = client;
+      lines.push(`Discord bot: ${client.user?.tag ?? 'connected'} (gateway)`);
+    } catch (error) {
+      logger.warn({ err: error }, 'Discord bot could not start');
+      lines.push(`Discord bot off: could not connect (${(error as Error).message})`);
+    }
+  }
+  return {
+    lines,
+    async stop() {
+      if (telegram?.isRunning()) await telegram.stop();
+      if (discord) await discord.destroy();
+    },
+  };
+}
