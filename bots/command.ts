@@ -14,6 +14,8 @@ export interface ChatInfo {
   chatId: string | null;
   /** Whether the sender administers this guild or group (Manage Server on Discord; creator/admin on Telegram). */
   isChatAdmin: boolean;
+  /** Discord: the channel the command came from (a new pool posts there). */
+  channelId?: string;
 }
 
 export interface BotUser {
@@ -113,11 +115,15 @@ export async function resolveActor(app: AppContext, user: BotUser): Promise<{ ac
     displayName: user.displayName,
     username: user.username,
   });
-  const rows = await app.em.execute<{ locale_override: Locale | null }[]>(
-    'select locale_override from users where id = ?',
+  const rows = await app.em.execute<{ locale_override: Locale | null; locale: Locale }[]>(
+    'select locale_override, locale from users where id = ?',
     [found.id],
   );
-  const locale = rows[0]?.locale_override ?? pickLocale(user.languageTag);
+  const seen = pickLocale(user.languageTag);
+  // Notifications reach people outside any conversation: remember the language their app last showed.
+  if (user.languageTag && rows[0] && rows[0].locale !== seen)
+    await app.em.execute('update users set locale = ? where id = ?', [seen, found.id]);
+  const locale = rows[0]?.locale_override ?? seen;
   return { actor: { userId: found.id, isGlobalAdmin: found.isGlobalAdmin }, locale };
 }
 

@@ -1,5 +1,7 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Client } from 'discord.js';
+import type { Bot } from 'grammy';
+import { createNotifier, type Outbound } from './notify.ts';
 import type { Platform } from '../cli/platform.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createDiscordBot, registerDiscordCommands } from './discord/bot.ts';
@@ -18,6 +20,7 @@ export async function startBots(
   const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
   const lines: string[] = [];
   let telegram: RunnerHandle | null = null;
+  let telegramBot: Bot | null = null;
   let discord: Client | null = null;
 
   if (env.TELEGRAM_BOT_TOKEN) {
@@ -31,6 +34,7 @@ export async function startBots(
       });
       await bot.init();
       await registerTelegramCommands(bot);
+      telegramBot = bot;
       telegram = run(bot, {
         runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member', 'chat_member'] } },
       });
@@ -60,9 +64,33 @@ export async function startBots(
       lines.push(`Discord bot off: could not connect (${(error as Error).message})`);
     }
   }
+  const outbound: Partial<Record<'telegram' | 'discord', Outbound>> = {};
+  if (telegramBot) {
+    const api = telegramBot.api;
+    outbound.telegram = {
+      direct: async (id, text) => void (await api.sendMessage(id, text)),
+      post: async (chatId, text) => void (await api.sendMessage(chatId, text)),
+    };
+  }
+  if (discord) {
+    const client = discord;
+    outbound.discord = {
+      direct: async (id, text) => void (await client.users.send(id, text)),
+      post: async (channelId, text) => {
+        const channel = await client.channels.fetch(channelId);
+        if (channel?.isSendable()) await channel.send(text);
+      },
+    };
+  }
+  // One consumer group for every bots process: each event becomes its messages once.
+  const unsubscribe =
+    telegramBot || discord
+      ? platform.bus.subscribe('bots', createNotifier({ appContext: () => platform.appContext(), outbound, logger }))
+      : () => undefined;
   return {
     lines,
     async stop() {
+      unsubscribe();
       if (telegram?.isRunning()) await telegram.stop();
       if (discord) await discord.destroy();
     },

@@ -23,7 +23,12 @@ export const pool: CommandDef = {
           type: 'public',
           idempotencyKey: `${ctx.idempotencyKey}:pool`,
         });
-        await bindChat(ctx.app, ctx.actor, { poolId: created.id, platform: ctx.chat.platform, chatId });
+        await bindChat(ctx.app, ctx.actor, {
+          poolId: created.id,
+          platform: ctx.chat.platform,
+          chatId,
+          channelId: ctx.chat.channelId,
+        });
         return ctx.reply('pool-created', { name: created.name });
       },
     },

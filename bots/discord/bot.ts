@@ -85,6 +85,7 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
         platform: 'discord',
         chatId: interaction.guildId,
         isChatAdmin: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+        channelId: interaction.channelId,
       },
       idempotencyKey: `dc:${interaction.id}`,
       publicUrl: options.publicUrl,

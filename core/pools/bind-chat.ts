@@ -13,7 +13,7 @@ export type ChatPlatform = 'discord' | 'telegram';
 export async function bindChat(
   ctx: AppContext,
   actor: Actor,
-  input: { poolId: string; platform: ChatPlatform; chatId: string | null },
+  input: { poolId: string; platform: ChatPlatform; chatId: string | null; channelId?: string },
 ): Promise<PoolView> {
   const access = await loadPoolAccess(ctx.em, actor, input.poolId);
   requirePoolRole(access, 'owner');
@@ -23,6 +23,12 @@ export async function bindChat(
   try {
     await ctx.em.transactional(async (em) => {
       await em.execute(`update pools set ${column} = ?, updated_at = now() where id = ?`, [input.chatId, input.poolId]);
+      // On Discord the pool posts in one channel of the guild: the one given, none once unbound.
+      if (input.platform === 'discord' && (input.channelId !== undefined || input.chatId === null))
+        await em.execute('update pools set discord_channel_id = ? where id = ?', [
+          input.chatId === null ? null : (input.channelId ?? null),
+          input.poolId,
+        ]);
       await recordEvent(em, {
         type: input.chatId === null ? 'PoolChatUnbound' : 'PoolChatBound',
         poolId: input.poolId,

@@ -153,3 +153,12 @@ error-VALIDATION_FAILED = That input is not valid: { $detail }
 ## Telegram
 dm-needed = I cannot write to you privately yet: open { $link } and press Start, then try again.
 start-welcome = Hi! Add me to your group to pool your computers there. /help lists what I can do.
+
+## Notifications (events from the bus)
+notify-hold-created = { $payer } reserved { $amount } { $currency } for you in { $pool }. You receive it when they release it.
+notify-hold-released = You received { $amount } { $currency } from { $payer } in { $pool }.
+notify-hold-voided = The hold of { $amount } { $currency } in { $pool } was cancelled; the money is back in your balance.
+notify-hold-expired = The hold of { $amount } { $currency } in { $pool } expired; the money is back in your balance.
+notify-member-joined = { $member } joined { $pool }.
+notify-officer = { $member } is now an officer of { $pool }.
+notify-checkpoint = Ledger checkpoint of { $pool }: chain { $lane } at entry { $seq }, hash { $hash }. Anyone can check it with /pool verify on the web.

@@ -156,3 +156,12 @@ error-VALIDATION_FAILED = Неверный ввод: { $detail }
 ## Telegram
 dm-needed = Я пока не могу написать вам лично: откройте { $link } и нажмите «Старт», затем повторите.
 start-welcome = Привет! Добавьте меня в свою группу, чтобы объединить там компьютеры. /help покажет, что я умею.
+
+## Уведомления (события из шины)
+notify-hold-created = { $payer } удержал для вас { $amount } { $currency } в { $pool }. Вы получите их, когда он их отпустит.
+notify-hold-released = Вы получили { $amount } { $currency } от { $payer } в { $pool }.
+notify-hold-voided = Удержание { $amount } { $currency } в { $pool } отменено; деньги вернулись на ваш баланс.
+notify-hold-expired = Срок удержания { $amount } { $currency } в { $pool } истёк; деньги вернулись на ваш баланс.
+notify-member-joined = { $member } вступил(а) в { $pool }.
+notify-officer = { $member } теперь офицер пула { $pool }.
+notify-checkpoint = Контрольная точка журнала { $pool }: цепочка { $lane }, запись { $seq }, хеш { $hash }. Проверить может любой через /pool verify в веб-версии.
