@@ -32,7 +32,8 @@ export function createNotifier(options: {
     const p = event.payload;
     const pool = event.poolId ? await poolOf(app, event.poolId) : null;
     if (!pool) return;
-    const amount = (locale: Locale) => formatAmount(locale, BigInt(typeof p.amountMicros === 'string' ? p.amountMicros : '0'));
+    const amount = (locale: Locale) =>
+      formatAmount(locale, BigInt(typeof p.amountMicros === 'string' ? p.amountMicros : '0'));
     const direct = async (userId: unknown, key: string, args: (locale: Locale) => Args) => {
       if (typeof userId !== 'string') return;
       const person = await personOf(app, userId);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import type { Client } from 'discord.js';
+import { Events, type Client, type Guild } from 'discord.js';
 import { createDiscordBot, registerDiscordCommands } from '../bots/discord/bot.ts';
 import { hashPoolPassword } from '../core/pools/password.ts';
 import { ensureUserByIdentity } from '../core/users/ensure-user.ts';
@@ -165,6 +165,24 @@ describe('Discord', () => {
     assert.match(wrong.data.content ?? '', /password is wrong/);
     const right = await interact(modalSubmit({ customId, value: 'open sesame', user: boris, locale: 'ru' }));
     assert.match(right.data.content ?? '', /Добро пожаловать в Ночные совы/);
+  });
+
+  test('removed from the server, the bot unbinds its pool; members stay', async () => {
+    const { rows: before } = await db.pool.query<{ id: string }>('select id from pools where discord_guild_id = $1', [
+      GUILD_ID,
+    ]);
+    client.emit(Events.GuildDelete, { id: GUILD_ID } as Guild);
+    for (let waited = 0; waited < 2000; waited += 20) {
+      const { rows } = await db.pool.query('select 1 from pools where discord_guild_id = $1', [GUILD_ID]);
+      if (rows.length === 0) break;
+      await sleep(20);
+    }
+    const { rows } = await db.pool.query<{ discord_guild_id: string | null; members: number }>(
+      'select discord_guild_id, (select count(*)::int from pool_members m where m.pool_id = p.id) as members from pools p where id = $1',
+      [before[0]?.id],
+    );
+    assert.equal(rows[0]?.discord_guild_id, null);
+    assert.ok((rows[0]?.members ?? 0) >= 3);
   });
 
   test('/link shows a code privately; commands in a DM that need a server say so', async () => {

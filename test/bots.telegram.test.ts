@@ -66,6 +66,21 @@ after(async () => {
   await db.close();
 });
 
+const membership = (
+  status: 'member' | 'left' | 'kicked',
+  old: 'member' | 'left' | 'kicked',
+  from: ReturnType<typeof person>,
+) => ({
+  update_id: Math.floor(Math.random() * 1e9),
+  my_chat_member: {
+    chat: GROUP,
+    from: { is_bot: false, ...from },
+    date: Math.floor(Date.now() / 1000),
+    old_chat_member: { status: old, user: { id: BOT_INFO.id, is_bot: true, first_name: 'PR' } },
+    new_chat_member: { status, user: { id: BOT_INFO.id, is_bot: true, first_name: 'PR' } },
+  },
+});
+
 describe('Telegram', () => {
   test('commands menu in English and Russian', async () => {
     await registerTelegramCommands(bot);
@@ -82,6 +97,28 @@ describe('Telegram', () => {
     assert.match(lastTo(1), /pools this community's computers/);
     await send(person(2, 'Борис', 'ru'), '/help', { id: 2, type: 'private' });
     assert.match(lastTo(2), /объединяет компьютеры/);
+  });
+
+  test('added to a group, the bot says how to start; removed, it unbinds the pool and keeps everything else', async () => {
+    const LATER = { id: -3003, type: 'supergroup' as const, title: 'Later' };
+    await bot.handleUpdate({
+      ...membership('member', 'left', person(ADMIN, 'Olga', 'ru')),
+      my_chat_member: { ...membership('member', 'left', person(ADMIN, 'Olga', 'ru')).my_chat_member, chat: LATER },
+    } as never);
+    assert.match(lastTo(LATER.id), /Спасибо, что добавили меня/);
+    await send(person(ADMIN, 'Olga'), '/pool create Later', LATER);
+    const poolId = (await db.pool.query<{ id: string }>("select id from pools where telegram_chat_id = '-3003'"))
+      .rows[0]?.id;
+    assert.ok(poolId);
+    await bot.handleUpdate({
+      ...membership('kicked', 'member', person(ADMIN, 'Olga')),
+      my_chat_member: { ...membership('kicked', 'member', person(ADMIN, 'Olga')).my_chat_member, chat: LATER },
+    } as never);
+    const { rows } = await db.pool.query<{ telegram_chat_id: string | null; members: number }>(
+      'select telegram_chat_id, (select count(*)::int from pool_members where pool_id = $1) as members from pools where id = $1',
+      [poolId],
+    );
+    assert.deepEqual(rows[0], { telegram_chat_id: null, members: 1 });
   });
 
   test('/pool create: only the group admin, only in a group; a replayed update creates nothing more', async () => {

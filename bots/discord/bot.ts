@@ -22,7 +22,8 @@ import type { Logger } from '../../lib/logger.ts';
 import { resolveActor, runCommand, type BotUser, type CommandDef, type OptionDef, type Reply } from '../command.ts';
 import { commands } from '../commands/index.ts';
 import { joinWithPassword } from '../commands/join.ts';
-import { errorMessage, t } from '../i18n.ts';
+import { errorMessage, pickLocale, t } from '../i18n.ts';
+import { releaseChat } from '../../core/pools/bind-chat.ts';
 
 export interface DiscordBotOptions {
   /** Discord's REST base (`https://discord.com/api` unless a test points it at a fake). */
@@ -162,6 +163,19 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
       });
     }
   };
+
+  // Removed from a server: its pool is unbound, members and money stay. Added: a hello in the system channel.
+  client.on(Events.GuildDelete, (guild) => {
+    releaseChat(options.appContext(), 'discord', guild.id).catch((error: unknown) =>
+      options.logger.error({ err: error, guildId: guild.id }, 'unbinding a removed guild failed'),
+    );
+  });
+  client.on(Events.GuildCreate, (guild) => {
+    const locale = pickLocale(guild.preferredLocale);
+    guild.systemChannel
+      ?.send(t(locale, 'bot-added'))
+      .catch((error: unknown) => options.logger.warn({ err: error, guildId: guild.id }, 'could not greet a new guild'));
+  });
 
   client.on(Events.InteractionCreate, (interaction) => {
     const work = interaction.isChatInputCommand()

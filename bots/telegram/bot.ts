@@ -9,6 +9,7 @@ import { joinOrAskPassword, joinWithPassword } from '../commands/join.ts';
 import { resolveActor } from '../command.ts';
 import { errorMessage, t, type Locale } from '../i18n.ts';
 import { isAppError } from '../../core/errors.ts';
+import { releaseChat } from '../../core/pools/bind-chat.ts';
 import { LOCALES } from '../i18n.ts';
 
 export interface TelegramBotOptions {
@@ -192,6 +193,23 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   });
 
   for (const def of commands) bot.command(def.name, (ctx) => handle(def, ctx));
+
+  // Added to a group: offer to start its pool. Removed: the pool is unbound, and nothing else is lost.
+  bot.on('my_chat_member', async (ctx) => {
+    const { old_chat_member: before, new_chat_member: now } = ctx.myChatMember;
+    const chatId = String(ctx.chat.id);
+    if (ctx.chat.type === 'private') return;
+    const gone = (status: string) => status === 'left' || status === 'kicked';
+    if (gone(now.status)) {
+      await releaseChat(options.appContext(), 'telegram', chatId);
+      return;
+    }
+    if (gone(before.status)) {
+      const user = botUser(ctx);
+      const locale = user ? (await resolveActor(options.appContext(), user)).locale : 'en';
+      await ctx.reply(t(locale, 'bot-added'));
+    }
+  });
 
   // The answer to "send me the password": only in the private chat, only while we are waiting for it.
   bot.on('message:text', async (ctx) => {

@@ -52,3 +52,30 @@ export async function findPoolByChat(
   const rows = await ctx.em.execute<{ id: string }[]>(`select id from pools where ${column} = ?`, [chatId]);
   return rows[0] ? { poolId: rows[0].id } : null;
 }
+
+/**
+ * The bot was removed from a guild or group: whichever pool it served is unbound (no role to check — the platform
+ * told us). Nothing else changes: members, balances and history stay, and the pool can be bound again.
+ */
+export async function releaseChat(
+  ctx: AppContext,
+  platform: ChatPlatform,
+  chatId: string,
+): Promise<{ poolId: string } | null> {
+  const column = platform === 'discord' ? 'discord_guild_id' : 'telegram_chat_id';
+  return ctx.em.transactional(async (em) => {
+    const rows = await em.execute<{ id: string }[]>(
+      `update pools set ${column} = null${platform === 'discord' ? ', discord_channel_id = null' : ''}, updated_at = now()
+        where ${column} = ? returning id`,
+      [chatId],
+    );
+    const pool = rows[0];
+    if (!pool) return null;
+    await recordEvent(em, {
+      type: 'PoolChatUnbound',
+      poolId: pool.id,
+      payload: { platform, chatId, reason: 'bot_removed' },
+    });
+    return { poolId: pool.id };
+  });
+}

@@ -162,3 +162,6 @@ notify-hold-expired = The hold of { $amount } { $currency } in { $pool } expired
 notify-member-joined = { $member } joined { $pool }.
 notify-officer = { $member } is now an officer of { $pool }.
 notify-checkpoint = Ledger checkpoint of { $pool }: chain { $lane } at entry { $seq }, hash { $hash }. Anyone can check it with /pool verify on the web.
+
+## Lifecycle
+bot-added = Thanks for adding me! An admin of this chat can start its pool with /pool create <name>; everyone else then joins with /join.

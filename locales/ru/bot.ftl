@@ -165,3 +165,6 @@ notify-hold-expired = Срок удержания { $amount } { $currency } в {
 notify-member-joined = { $member } вступил(а) в { $pool }.
 notify-officer = { $member } теперь офицер пула { $pool }.
 notify-checkpoint = Контрольная точка журнала { $pool }: цепочка { $lane }, запись { $seq }, хеш { $hash }. Проверить может любой через /pool verify в веб-версии.
+
+## Жизненный цикл
+bot-added = Спасибо, что добавили меня! Админ этого чата может создать пул командой /pool create <название>, а остальные — вступить командой /join.
