@@ -11,7 +11,7 @@ export interface DiscordCall {
  * A stand-in for Discord's REST API on 127.0.0.1: records every call; interaction callbacks answer 204 as Discord
  * does, webhook edits echo a message, command registration echoes the commands.
  */
-export async function startFakeDiscord() {
+export async function startFakeDiscord(options: { onCall?: (call: DiscordCall) => void } = {}) {
   const calls: DiscordCall[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -27,6 +27,7 @@ export async function startFakeDiscord() {
         }
       }
       calls.push({ method: req.method ?? '', path, body });
+      options.onCall?.({ method: req.method ?? '', path, body });
       if (/\/interactions\/[^/]+\/[^/]+\/callback$/.test(path)) return void res.writeHead(204).end();
       const json = (value: unknown) =>
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));

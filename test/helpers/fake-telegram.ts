@@ -10,7 +10,9 @@ export interface TelegramCall {
  * A stand-in for the Telegram Bot API on 127.0.0.1: records every call, answers like Telegram does. Users in
  * `noPrivateChat` never pressed Start, so messages to them fail with 403 as they would.
  */
-export async function startFakeTelegram(options: { admins?: Set<number>; noPrivateChat?: Set<number> } = {}) {
+export async function startFakeTelegram(
+  options: { admins?: Set<number>; noPrivateChat?: Set<number>; onCall?: (call: TelegramCall) => void } = {},
+) {
   const calls: TelegramCall[] = [];
   /** Updates handed out by getUpdates (long polling), oldest first. */
   const queue: unknown[] = [];
@@ -22,6 +24,7 @@ export async function startFakeTelegram(options: { admins?: Set<number>; noPriva
       const method = (req.url ?? '').split('/').pop() ?? '';
       const payload = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
       calls.push({ method, payload });
+      options.onCall?.({ method, payload });
       const send = (status: number, json: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
       };
