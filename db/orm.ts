@@ -6,6 +6,7 @@ import { Migration0001Foundation } from './migrations/Migration0001Foundation.ts
 import { Migration0002PoolsPeople } from './migrations/Migration0002PoolsPeople.ts';
 import { Migration0003BotLocale } from './migrations/Migration0003BotLocale.ts';
 import { Migration0004BotNotifications } from './migrations/Migration0004BotNotifications.ts';
+import { Migration0005Prompts } from './migrations/Migration0005Prompts.ts';
 
 /** Every migration, in order. Listed here rather than globbed so that the same list runs from TS and from a build. */
 export const migrationsList = [
@@ -13,6 +14,7 @@ export const migrationsList = [
   { name: 'Migration0002PoolsPeople', class: Migration0002PoolsPeople },
   { name: 'Migration0003BotLocale', class: Migration0003BotLocale },
   { name: 'Migration0004BotNotifications', class: Migration0004BotNotifications },
+  { name: 'Migration0005Prompts', class: Migration0005Prompts },
 ];
 
 export function ormOptions(url: string, logger?: Logger): Options {

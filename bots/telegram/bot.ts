@@ -1,5 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, type Context } from 'grammy';
+import { Bot, GrammyError, InlineKeyboard, type Context } from 'grammy';
+import type { Prompt } from '../../core/prompts/prompts.ts';
+import { handlePress, promptButtons, promptState } from '../prompts.ts';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AppContext } from '../../core/context.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -252,6 +254,26 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     }
   });
 
+  // Approval, vote and confirmation buttons: the data names a prompt; state and roles are checked in core.
+  bot.on('callback_query:data', async (ctx) => {
+    const user = botUser(ctx);
+    if (!user) return;
+    const app = options.appContext();
+    const { locale } = await resolveActor(app, user);
+    const outcome = await handlePress(app, user, ctx.callbackQuery.data, locale);
+    if (!outcome) {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    await ctx.answerCallbackQuery({ text: outcome.notice.slice(0, 200) });
+    const message = ctx.callbackQuery.message;
+    if (outcome.state && message && 'text' in message && message.text) {
+      const body = message.text.split('\n').slice(0, -1).join('\n');
+      const markup = outcome.open ? message.reply_markup : undefined;
+      await ctx.editMessageText(`${body}\n${outcome.state}`, { reply_markup: markup ?? { inline_keyboard: [] } });
+    }
+  });
+
   bot.catch((error) =>
     options.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'),
   );
@@ -271,6 +293,21 @@ async function resolveTelegramMember(app: AppContext, ctx: Context, value: strin
         [value.replace(/^@/, '')],
       );
   return rows[0]?.user_id ?? null;
+}
+
+/** Posts a prompt (its text, a state line, its buttons) in a chat. */
+export async function sendTelegramPrompt(
+  bot: Bot,
+  chatId: number | string,
+  locale: Locale,
+  body: string,
+  prompt: Prompt,
+): Promise<void> {
+  const keyboard = new InlineKeyboard();
+  for (const button of promptButtons(locale, prompt)) keyboard.text(button.label, button.data);
+  await bot.api.sendMessage(chatId, `${body}\n${promptState(locale, prompt, { approve: 0, reject: 0 })}`, {
+    reply_markup: keyboard,
+  });
 }
 
 /** The command menu in each language (Telegram shows the one matching the person's app language). */

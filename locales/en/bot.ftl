@@ -165,3 +165,14 @@ notify-checkpoint = Ledger checkpoint of { $pool }: chain { $lane } at entry { $
 
 ## Lifecycle
 bot-added = Thanks for adding me! An admin of this chat can start its pool with /pool create <name>; everyone else then joins with /join.
+
+## Buttons: approvals, votes, confirmations
+button-approve = Approve
+button-reject = Reject
+prompt-tally = Approved { $approve } of { $quorum } needed · rejected { $reject }
+prompt-approved = Approved ({ $approve } of { $quorum }).
+prompt-rejected = Rejected ({ $reject } of { $quorum }).
+prompt-confirmed = Confirmed.
+prompt-cancelled = Cancelled. Nothing changed.
+button-voted = You already voted; your vote counts once.
+button-closed = This is already decided or expired; nothing changed.

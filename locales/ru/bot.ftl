@@ -168,3 +168,14 @@ notify-checkpoint = Контрольная точка журнала { $pool }: 
 
 ## Жизненный цикл
 bot-added = Спасибо, что добавили меня! Админ этого чата может создать пул командой /pool create <название>, а остальные — вступить командой /join.
+
+## Кнопки: одобрения, голосования, подтверждения
+button-approve = Одобрить
+button-reject = Отклонить
+prompt-tally = Одобрили { $approve } из { $quorum } нужных · отклонили { $reject }
+prompt-approved = Одобрено ({ $approve } из { $quorum }).
+prompt-rejected = Отклонено ({ $reject } из { $quorum }).
+prompt-confirmed = Подтверждено.
+prompt-cancelled = Отменено. Ничего не изменилось.
+button-voted = Вы уже проголосовали; ваш голос учтён один раз.
+button-closed = Это уже решено или истекло; ничего не изменилось.
