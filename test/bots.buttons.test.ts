@@ -142,3 +142,82 @@ test('a confirmation is for its creator only', async () => {
   });
   assert.equal(same.id, member.userId);
 });
+
+test('on Discord: the same prompt with buttons, updated in place', async () => {
+  const { startFakeDiscord, buttonPress } = await import('./helpers/fake-discord.ts');
+  const { createDiscordBot } = await import('../bots/discord/bot.ts');
+  const discordFake = await startFakeDiscord();
+  const client = createDiscordBot({
+    restApi: discordFake.api,
+    appContext: () => appContext(db),
+    logger: createLogger('silent'),
+    publicUrl: 'https://realms.example',
+  });
+  client.rest.setToken('test');
+  try {
+    const { pool, owner } = await people();
+    const em = db.orm.em.fork();
+    const discordIds = { officer: '610000000000000001', member: '610000000000000002' };
+    const officer = await ensureUserByIdentity(em, {
+      platform: 'discord',
+      externalId: discordIds.officer,
+      displayName: 'Off',
+    });
+    const member = await ensureUserByIdentity(em, {
+      platform: 'discord',
+      externalId: discordIds.member,
+      displayName: 'Mem',
+    });
+    await db.pool.query(
+      "insert into pool_members (pool_id, user_id, role, status) values ($1, $2, 'officer', 'active'), ($1, $3, 'member', 'active')",
+      [pool.poolId, officer.id, member.id],
+    );
+    const prompt = await createPrompt(appContext(db), actor(owner), {
+      kind: 'test-payout',
+      poolId: pool.poolId,
+      audience: 'officer',
+      quorum: 1,
+      ttlSeconds: 3600,
+    });
+    const content = 'Payout of 5 PRC to Ann?\nApproved 0 of 1 needed · rejected 0';
+    const handle = (raw: ReturnType<typeof buttonPress>) =>
+      (
+        client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }
+      ).actions.InteractionCreate.handle(raw);
+    const answerTo = async (raw: ReturnType<typeof buttonPress>) => {
+      handle(raw);
+      for (let waited = 0; waited < 3000; waited += 10) {
+        const answer = discordFake.callback(raw.id);
+        if (answer)
+          return answer as { type: number; data: { content?: string; flags?: number; components?: unknown[] } };
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('no answer');
+    };
+    const refused = await answerTo(
+      buttonPress({
+        customId: buttonData(prompt.id, 'approve'),
+        content,
+        user: { id: discordIds.member, username: 'mem' },
+      }),
+    );
+    assert.equal(refused.type, 4);
+    assert.equal(refused.data.flags, 64);
+    assert.equal(refused.data.content, 'This button is not for you.');
+    const approved = await answerTo(
+      buttonPress({
+        customId: buttonData(prompt.id, 'approve'),
+        content,
+        user: { id: discordIds.officer, username: 'off' },
+        locale: 'ru',
+      }),
+    );
+    assert.equal(approved.type, 7, 'the message is updated in place');
+    assert.equal(approved.data.content, 'Payout of 5 PRC to Ann?\nОдобрено (1 из 1).');
+    assert.deepEqual(approved.data.components, []);
+    assert.ok(decided.includes(`${prompt.id}:approved`));
+  } finally {
+    await client.destroy();
+    await discordFake.close();
+  }
+});

@@ -11,7 +11,11 @@ import {
   Routes,
   TextInputBuilder,
   TextInputStyle,
+  ButtonBuilder,
+  ButtonStyle,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type SendableChannels,
   type Interaction,
   type ModalSubmitInteraction,
   type RESTPutAPIApplicationCommandsJSONBody,
@@ -22,7 +26,9 @@ import type { Logger } from '../../lib/logger.ts';
 import { resolveActor, runCommand, type BotUser, type CommandDef, type OptionDef, type Reply } from '../command.ts';
 import { commands } from '../commands/index.ts';
 import { joinWithPassword } from '../commands/join.ts';
-import { errorMessage, pickLocale, t } from '../i18n.ts';
+import { errorMessage, pickLocale, t, type Locale } from '../i18n.ts';
+import type { Prompt } from '../../core/prompts/prompts.ts';
+import { handlePress, promptButtons, promptState } from '../prompts.ts';
 import { releaseChat } from '../../core/pools/bind-chat.ts';
 
 export interface DiscordBotOptions {
@@ -177,17 +183,58 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
       .catch((error: unknown) => options.logger.warn({ err: error, guildId: guild.id }, 'could not greet a new guild'));
   });
 
+  // Approval, vote and confirmation buttons: the custom id names a prompt; state and roles are checked in core.
+  const runButton = async (interaction: ButtonInteraction) => {
+    const app = options.appContext();
+    const user = userOf(interaction);
+    const { locale } = await resolveActor(app, user);
+    const outcome = await handlePress(app, user, interaction.customId, locale);
+    if (!outcome) return;
+    if (!outcome.state) {
+      await interaction.reply({ content: outcome.notice, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const body = interaction.message.content.split('\n').slice(0, -1).join('\n');
+    await interaction.update({
+      content: `${body}\n${outcome.state}`,
+      components: outcome.open ? interaction.message.components : [],
+    });
+  };
+
   client.on(Events.InteractionCreate, (interaction) => {
     const work = interaction.isChatInputCommand()
       ? runChatInput(interaction)
-      : interaction.isModalSubmit() && interaction.customId.startsWith(`${PASSWORD_MODAL}:`)
-        ? runPasswordModal(interaction)
-        : Promise.resolve();
+      : interaction.isButton()
+        ? runButton(interaction)
+        : interaction.isModalSubmit() && interaction.customId.startsWith(`${PASSWORD_MODAL}:`)
+          ? runPasswordModal(interaction)
+          : Promise.resolve();
     work.catch((error: unknown) =>
       options.logger.error({ err: error, interactionId: interaction.id }, 'discord interaction failed'),
     );
   });
   return client;
+}
+
+/** Posts a prompt (its text, a state line, its buttons) in a channel. */
+export async function sendDiscordPrompt(
+  channel: SendableChannels,
+  locale: Locale,
+  body: string,
+  prompt: Prompt,
+): Promise<void> {
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    promptButtons(locale, prompt).map((button, index) =>
+      new ButtonBuilder()
+        .setCustomId(button.data)
+        .setLabel(button.label)
+        .setStyle(index === 0 ? ButtonStyle.Success : ButtonStyle.Danger),
+    ),
+  );
+  await channel.send({
+    content: `${body}\n${promptState(locale, prompt, { approve: 0, reject: 0 })}`,
+    components: [row],
+  });
 }
 
 function optionJson(option: OptionDef) {

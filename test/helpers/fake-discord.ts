@@ -181,3 +181,56 @@ export function modalSubmit(input: {
     },
   };
 }
+
+/** A raw button press on a message the bot posted (its content and buttons as Discord sends them back). */
+export function buttonPress(input: {
+  customId: string;
+  content: string;
+  user: { id: string; username: string };
+  locale?: string;
+}) {
+  const user = { ...input.user, discriminator: '0', avatar: null, global_name: input.user.username };
+  return {
+    id: snowflake(),
+    application_id: APPLICATION_ID,
+    type: 3,
+    token: `token-${snowflake()}`,
+    version: 1,
+    locale: input.locale ?? 'en-US',
+    app_permissions: '0',
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
+    channel_id: '700000000000000001',
+    channel: { id: '700000000000000001', type: 0, guild_id: GUILD_ID, name: 'general' },
+    guild_id: GUILD_ID,
+    member: {
+      user,
+      roles: [],
+      permissions: '0',
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
+    message: {
+      id: snowflake(),
+      channel_id: '700000000000000001',
+      content: input.content,
+      author: { id: APPLICATION_ID, username: 'bot', discriminator: '0', avatar: null, bot: true, global_name: null },
+      components: [{ type: 1, components: [{ type: 2, style: 3, label: 'Approve', custom_id: input.customId }] }],
+      attachments: [],
+      embeds: [],
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      mention_everyone: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      flags: 0,
+      type: 0,
+    },
+    data: { custom_id: input.customId, component_type: 2 },
+  };
+}
