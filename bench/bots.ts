@@ -24,7 +24,9 @@ import { PgLedgerStore } from '../db/ledger-store.ts';
 import { migrate, openOrm } from '../db/orm.ts';
 import { createPgPool, preparedRunner } from '../db/pg.ts';
 import { createLogger } from '../lib/logger.ts';
-import { startFakeDiscord, slashCommand, GUILD_ID } from '../test/helpers/fake-discord.ts';
+import { buttonPress, startFakeDiscord, slashCommand, GUILD_ID } from '../test/helpers/fake-discord.ts';
+import { buttonData } from '../bots/prompts.ts';
+import { createPrompt } from '../core/prompts/prompts.ts';
 import { startFakeTelegram, textUpdate } from '../test/helpers/fake-telegram.ts';
 import {
   createDatabase,
@@ -121,7 +123,26 @@ export async function run(args: string[]): Promise<void> {
     const logger = createLogger('warn');
     const telegram = await benchTelegram(appContext, logger, seconds, rate);
     const discord = await benchDiscord(appContext, logger, seconds, rate);
-    print(values.json, rate, seconds, telegram, discord);
+    // Approval buttons: every member may approve (quorum 50), a fresh prompt every 50 presses.
+    const prompts: string[] = [];
+    const needed = Math.ceil((rate * (seconds + WARMUP_SECONDS) * 2) / 50) + 2;
+    for (let i = 0; i < needed; i += 1)
+      prompts.push(
+        (
+          await createPrompt(appContext(), actorOf(owner.id), {
+            kind: 'bench',
+            poolId: pool.id,
+            audience: 'member',
+            quorum: 50,
+            ttlSeconds: 3600,
+          })
+        ).id,
+      );
+    const presses = {
+      telegram: await benchTelegramPress(appContext, logger, seconds, rate, prompts.splice(0, needed / 2)),
+      discord: await benchDiscordPress(appContext, logger, seconds, rate, prompts),
+    };
+    print(values.json, rate, seconds, telegram, discord, presses);
     await engine.idle();
     await pgPool.end();
     await orm.close(true);
@@ -196,6 +217,103 @@ async function benchTelegram(
   return { sent, answered, ...pick(summarise(latencies)) };
 }
 
+async function benchTelegramPress(
+  appContext: () => AppContext,
+  logger: ReturnType<typeof createLogger>,
+  seconds: number,
+  rate: number,
+  prompts: string[],
+): Promise<Result> {
+  const pending = new Map<string, number>();
+  let latencies: number[] = [];
+  const fake = await startFakeTelegram({
+    onCall: (call) => {
+      if (call.method !== 'answerCallbackQuery') return;
+      const key = String(call.payload.callback_query_id);
+      const started = pending.get(key);
+      if (started === undefined) return;
+      pending.delete(key);
+      latencies.push(nowMs() - started);
+    },
+  });
+  const bot = createTelegramBot({
+    token: '1:BENCH',
+    botInfo: { id: 1, is_bot: true, first_name: 'B', username: 'bench_bot' } as never,
+    apiRoot: fake.apiRoot,
+    appContext,
+    logger,
+    publicUrl: 'https://realms.example',
+  });
+  let updateId = 1;
+  const fire = (index: number) => {
+    const member = 10_000 + (index % MEMBERS);
+    const prompt = prompts[Math.floor(index / 50) % prompts.length] ?? '';
+    const id = `cb${(updateId += 1)}`;
+    pending.set(id, nowMs());
+    void bot.handleUpdate({
+      update_id: updateId,
+      callback_query: {
+        id,
+        from: { id: member, is_bot: false, first_name: 'm' },
+        chat_instance: 'c',
+        data: buttonData(prompt, 'approve'),
+        message: {
+          message_id: 1,
+          date: 0,
+          chat: { id: GROUP_ID, type: 'supergroup', title: 'g' },
+          text: 'Payout?\nApproved 0 of 50 needed · rejected 0',
+        },
+      },
+    } as never);
+  };
+  await drive(WARMUP_SECONDS, rate, fire, pending, latencies);
+  latencies = [];
+  const { sent, answered } = await drive(seconds, rate, fire, pending, latencies);
+  await fake.close();
+  return { sent, answered, ...pick(summarise(latencies)) };
+}
+
+async function benchDiscordPress(
+  appContext: () => AppContext,
+  logger: ReturnType<typeof createLogger>,
+  seconds: number,
+  rate: number,
+  prompts: string[],
+): Promise<Result> {
+  const pending = new Map<string, number>();
+  let latencies: number[] = [];
+  const fake = await startFakeDiscord({
+    onCall: (call) => {
+      const id = /\/interactions\/(\d+)\//.exec(call.path)?.[1];
+      const started = id ? pending.get(id) : undefined;
+      if (!id || started === undefined) return;
+      pending.delete(id);
+      latencies.push(nowMs() - started);
+    },
+  });
+  const client = createDiscordBot({ restApi: fake.api, appContext, logger, publicUrl: 'https://realms.example' });
+  client.rest.setToken('bench');
+  const handle = (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions
+    .InteractionCreate;
+  const fire = (index: number) => {
+    const member = 600_000_000_000_000_000n + BigInt(index % MEMBERS);
+    const prompt = prompts[Math.floor(index / 50) % prompts.length] ?? '';
+    const raw = buttonPress({
+      customId: buttonData(prompt, 'approve'),
+      content: 'Payout?\nApproved 0 of 50 needed · rejected 0',
+      user: { id: String(member), username: 'm' },
+    });
+    pending.set(raw.id, nowMs());
+    handle.handle(raw);
+  };
+  await drive(WARMUP_SECONDS, rate, fire, pending, latencies);
+  latencies = [];
+  const { sent, answered } = await drive(seconds, rate, fire, pending, latencies);
+  await client.destroy();
+  await fake.close();
+  return { sent, answered, ...pick(summarise(latencies)) };
+}
+
 async function benchDiscord(
   appContext: () => AppContext,
   logger: ReturnType<typeof createLogger>,
@@ -237,7 +355,14 @@ const pick = (s: ReturnType<typeof summarise>) => ({
   latencyMsMax: s.latencyMsMax,
 });
 
-function print(json: boolean, rate: number, seconds: number, telegram: Result, discord: Result) {
+function print(
+  json: boolean,
+  rate: number,
+  seconds: number,
+  telegram: Result,
+  discord: Result,
+  presses: { telegram: Result; discord: Result },
+) {
   const row = (name: string, r: Result) => [
     name,
     String(r.sent),
@@ -249,8 +374,13 @@ function print(json: boolean, rate: number, seconds: number, telegram: Result, d
   ];
   console.log(
     table(
-      ['/balance', 'sent', 'answered', 'p50 ms', 'p99 ms', 'max ms', `p99 ≤ ${TARGET_P99_MS} ms`],
-      [row('Telegram (grammY)', telegram), row('Discord (discord.js)', discord)],
+      ['update', 'sent', 'answered', 'p50 ms', 'p99 ms', 'max ms', `p99 ≤ ${TARGET_P99_MS} ms`],
+      [
+        row('/balance, Telegram (grammY)', telegram),
+        row('/balance, Discord (discord.js)', discord),
+        row('approval press, Telegram', presses.telegram),
+        row('approval press, Discord', presses.discord),
+      ],
     ),
   );
   if (json)
@@ -266,6 +396,10 @@ function print(json: boolean, rate: number, seconds: number, telegram: Result, d
         discordBalanceLatencyMsP99: round(discord.latencyMsP99),
         discordAnswered: discord.answered,
         discordSent: discord.sent,
+        telegramPressLatencyMsP50: round(presses.telegram.latencyMsP50),
+        telegramPressLatencyMsP99: round(presses.telegram.latencyMsP99),
+        discordPressLatencyMsP50: round(presses.discord.latencyMsP50),
+        discordPressLatencyMsP99: round(presses.discord.latencyMsP99),
       }),
     );
 }
