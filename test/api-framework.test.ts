@@ -217,7 +217,7 @@ describe('malformed requests', () => {
     });
     assert.equal(answer.status, 400);
     const paths = answer.body.errors.map((e) => e.path).sort();
-    assert.deepEqual(paths, ['body', 'body.amountMicros', 'body.payeeUserId']);
+    assert.deepEqual(paths, ['body.amountMicros', 'body.payeeUserId', 'body.surprise']);
   });
 });
 

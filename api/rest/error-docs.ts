@@ -2,8 +2,7 @@ import type { ErrorCode } from '../../core/errors.ts';
 
 /** One sentence per business error code, for the docs page and the OpenAPI document. */
 export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
-  INVALID_AMOUNT:
-    '* Business failures: a closed set of codes. Transports map them to HTTP statuses and locale keys in one table each; * bugs and infrastructure faults still throw ordinary errors. */ export const ErrorCodes = { /** An amount is zero, negative, malformed or too large for the ledger.',
+  INVALID_AMOUNT: 'An amount is zero, negative, malformed or too large for the ledger.',
   ACCOUNT_NOT_FOUND: 'A transfer names an account that does not exist.',
   SAME_ACCOUNT: 'A transfer debits and credits the same account.',
   CURRENCY_MISMATCH: 'The two accounts of a transfer keep different currencies.',

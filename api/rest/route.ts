@@ -116,10 +116,17 @@ const toExpressPath = (path: string) => `/v1${path.replace(/\{(\w+)\}/g, ':$1')}
 
 /** Problem details for zod issues, with the place of each (`body.amountMicros`). */
 function validationError(where: 'params' | 'query' | 'body', error: z.ZodError): AppError {
-  const errors = error.issues.map((issue) => ({
-    path: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  // An unknown field is reported at its own place (`body.surprise`), not at the object that holds it.
+  const errors = error.issues
+    .flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            path: [where, ...issue.path.map(String), key].join('.'),
+            message: 'unknown field',
+          }))
+        : [{ path: [where, ...issue.path.map(String)].join('.'), message: issue.message }],
+    )
+    .slice(0, 20);
   const first = errors[0];
   return new AppError('VALIDATION_FAILED', first ? `${first.path}: ${first.message}` : 'invalid request', { errors });
 }
