@@ -61,7 +61,9 @@ export async function startFakeDiscord(options: { onCall?: (call: DiscordCall) =
     /** The callback (first answer) sent for an interaction id. */
     callback(
       interactionId: string,
-    ): { type: number; data: { content?: string; flags?: number; custom_id?: string } } | undefined {
+    ):
+      | { type: number; data: { content?: string; flags?: number; custom_id?: string; components?: unknown[] } }
+      | undefined {
       const call = calls.find((c) => c.path.includes(`/interactions/${interactionId}/`));
       return call?.body as never;
     },
