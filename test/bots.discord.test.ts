@@ -69,6 +69,7 @@ describe('Discord', () => {
       body.find((c) => c.name === 'pool')?.options.map((o) => [o.name, o.type]),
       [
         ['create', 1],
+        ['settings', 1],
         ['info', 1],
       ],
     );

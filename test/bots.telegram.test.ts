@@ -159,6 +159,30 @@ describe('Telegram', () => {
     assert.match(lastTo(GROUP.id), /Вы вышли из Ночные совы/);
   });
 
+  test('/pool settings: the owner sees them privately and changes them; others may not; bad values change nothing', async () => {
+    await send(person(ADMIN, 'Olga', 'ru'), '/pool settings');
+    assert.match(lastTo(ADMIN), /Настройки Ночные совы:\nправила: нет\nкворум для выводов: 1/);
+    await send(person(ADMIN, 'Olga', 'ru'), '/pool settings slot-price 2,5');
+    assert.match(lastTo(GROUP.id), /Сохранено: slot-price теперь 2,5/);
+    await send(person(ADMIN, 'Olga', 'ru'), '/pool settings rules Без читов и спама');
+    await send(person(ADMIN, 'Olga', 'ru'), '/pool settings quorum 5');
+    assert.match(lastTo(ADMIN), /Неверный ввод: a quorum of 5 needs 5 owner\/officers/);
+    await send(person(ADMIN, 'Olga', 'ru'), '/pool settings slot-price 1.1234567');
+    assert.match(lastTo(ADMIN), /не сумма/);
+    await send(person(11, 'Ann', 'en', 'ann'), '/pool settings quorum 1');
+    assert.match(lastTo(11), /Only the pool's owner can do that/);
+    const { rows } = await db.pool.query<{
+      machine_slot_price_micros: string;
+      rules: string;
+      withdrawal_quorum: number;
+    }>("select machine_slot_price_micros, rules, withdrawal_quorum from pools where telegram_chat_id = '-1001'");
+    assert.deepEqual(rows[0], {
+      machine_slot_price_micros: '2500000',
+      rules: 'Без читов и спама',
+      withdrawal_quorum: 1,
+    });
+  });
+
   test('private answers to someone who never opened a private chat stay out of the group', async () => {
     await send(person(999, 'Shy'), '/join');
     await send(person(999, 'Shy'), '/balance');

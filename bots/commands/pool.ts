@@ -1,7 +1,34 @@
+import { AppError } from '../../core/errors.ts';
+import { parseAmountToMicros } from '../../core/money/amount.ts';
 import { bindChat } from '../../core/pools/bind-chat.ts';
+import { updatePoolSettings, type PoolSettingsPatch } from '../../core/pools/update-pool-settings.ts';
+import { formatAmount } from '../i18n.ts';
 import { createPool } from '../../core/pools/create-pool.ts';
 import { getPool } from '../../core/pools/get-pool.ts';
 import { BotRefusal, chatPool, required, type CommandDef } from '../command.ts';
+
+/** A setting typed in chat as a settings patch; null for a setting we do not know. Bad values fail in core. */
+function settingPatch(setting: string, value: string): PoolSettingsPatch | null {
+  const whole = (text: string) => (/^\d{1,9}$/.test(text) ? Number(text) : Number.NaN);
+  switch (setting) {
+    case 'rules':
+      return { rules: value };
+    case 'quorum':
+      return { withdrawalQuorum: whole(value) };
+    case 'hold-hours':
+      return { holdTimeoutSeconds: whole(value) * 3600 };
+    case 'dispute-hours':
+      return { disputeWindowHours: whole(value) };
+    case 'slot-price': {
+      if (value === '' || value === '0' || value.toLowerCase() === 'none') return { machineSlotPriceMicros: null };
+      const parsed = parseAmountToMicros(value);
+      if (!parsed.ok) throw new BotRefusal('amount-invalid', { input: value });
+      return { machineSlotPriceMicros: parsed.value };
+    }
+    default:
+      return null;
+  }
+}
 
 export const pool: CommandDef = {
   name: 'pool',
@@ -30,6 +57,42 @@ export const pool: CommandDef = {
           channelId: ctx.chat.channelId,
         });
         return ctx.reply('pool-created', { name: created.name });
+      },
+    },
+    settings: {
+      descriptionKey: 'cmd-pool-settings',
+      options: [
+        { name: 'setting', type: 'string', required: false, descriptionKey: 'cmd-pool-settings-opt-setting' },
+        { name: 'value', type: 'string', required: false, descriptionKey: 'cmd-pool-settings-opt-value' },
+      ],
+      async run(ctx, args) {
+        const { poolId } = await chatPool(ctx);
+        const setting = args.setting?.trim().toLowerCase();
+        const value = args.value?.trim() ?? '';
+        if (setting) {
+          const patch = settingPatch(setting, value);
+          if (!patch) return ctx.reply('pool-settings-unknown', {}, { private: true });
+          await updatePoolSettings(ctx.app, ctx.actor, poolId, patch);
+          return ctx.reply('pool-settings-changed', { setting, value: value || ctx.t('pool-settings-none') });
+        }
+        const { pool: view, membership } = await getPool(ctx.app, ctx.actor, { poolId });
+        if (membership?.role !== 'owner') throw new AppError('NOT_POOL_OWNER');
+        const s = view.settings;
+        return ctx.reply(
+          'pool-settings',
+          {
+            pool: view.name,
+            rules: s.rules.trim() || ctx.t('pool-settings-none'),
+            quorum: s.withdrawalQuorum,
+            holdHours: Math.round(s.holdTimeoutSeconds / 360) / 10,
+            disputeHours: s.disputeWindowHours,
+            slotPrice:
+              s.machineSlotPriceMicros === null
+                ? ctx.t('pool-settings-none')
+                : `${formatAmount(ctx.locale, s.machineSlotPriceMicros)} ${view.currency}`,
+          },
+          { private: true },
+        );
       },
     },
     info: {

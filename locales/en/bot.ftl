@@ -176,3 +176,18 @@ prompt-confirmed = Confirmed.
 prompt-cancelled = Cancelled. Nothing changed.
 button-voted = You already voted; your vote counts once.
 button-closed = This is already decided or expired; nothing changed.
+
+## Pool settings
+cmd-pool-settings = See or change this pool's settings (owner)
+cmd-pool-settings-opt-setting = rules, quorum, slot-price, hold-hours or dispute-hours
+cmd-pool-settings-opt-value = The new value (empty shows the settings)
+pool-settings =
+    Settings of { $pool }:
+    rules: { $rules }
+    withdrawal quorum: { $quorum }
+    hold timeout: { $holdHours } h · dispute window: { $disputeHours } h
+    machine slot price: { $slotPrice }
+    Change one with /pool settings <setting> <value>.
+pool-settings-none = none
+pool-settings-changed = Saved: { $setting } is now { $value }.
+pool-settings-unknown = I know these settings: rules, quorum, slot-price, hold-hours, dispute-hours.

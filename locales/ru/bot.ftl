@@ -179,3 +179,18 @@ prompt-confirmed = Подтверждено.
 prompt-cancelled = Отменено. Ничего не изменилось.
 button-voted = Вы уже проголосовали; ваш голос учтён один раз.
 button-closed = Это уже решено или истекло; ничего не изменилось.
+
+## Настройки пула
+cmd-pool-settings = Посмотреть или изменить настройки пула (владелец)
+cmd-pool-settings-opt-setting = rules, quorum, slot-price, hold-hours или dispute-hours
+cmd-pool-settings-opt-value = Новое значение (пусто — показать настройки)
+pool-settings =
+    Настройки { $pool }:
+    правила: { $rules }
+    кворум для выводов: { $quorum }
+    срок удержания: { $holdHours } ч · окно споров: { $disputeHours } ч
+    цена места для машины: { $slotPrice }
+    Изменить: /pool settings <настройка> <значение>.
+pool-settings-none = нет
+pool-settings-changed = Сохранено: { $setting } теперь { $value }.
+pool-settings-unknown = Я знаю такие настройки: rules, quorum, slot-price, hold-hours, dispute-hours.
