@@ -1,6 +1,8 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Client } from 'discord.js';
+import type { Router } from 'express';
 import type { Bot } from 'grammy';
+import { TELEGRAM_WEBHOOK_PATH, telegramWebhookRouter } from './telegram/webhook.ts';
 import { createNotifier, type Outbound } from './notify.ts';
 import type { Platform } from '../cli/platform.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -15,10 +17,12 @@ import { createTelegramBot, registerTelegramCommands } from './telegram/bot.ts';
 export async function startBots(
   platform: Platform,
   logger: Logger,
-): Promise<{ lines: string[]; stop(): Promise<void> }> {
+  options: { withApi: boolean },
+): Promise<{ lines: string[]; routers: Router[]; stop(): Promise<void> }> {
   const { env } = platform;
   const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
   const lines: string[] = [];
+  const routers: Router[] = [];
   let telegram: RunnerHandle | null = null;
   let telegramBot: Bot | null = null;
   let discord: Client | null = null;
@@ -35,13 +39,24 @@ export async function startBots(
       await bot.init();
       await registerTelegramCommands(bot);
       telegramBot = bot;
-      telegram = run(bot, {
-        runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member', 'chat_member'] } },
-      });
-      lines.push(`Telegram bot: @${bot.botInfo.username} (long polling)`);
+      const allowedUpdates = ['message', 'callback_query', 'my_chat_member', 'chat_member'] as const;
+      if (env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET) {
+        if (!options.withApi) throw new Error('TELEGRAM_WEBHOOK_URL needs the api role in this process (use start)');
+        routers.push(telegramWebhookRouter(bot, env.TELEGRAM_WEBHOOK_SECRET));
+        await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL, {
+          secret_token: env.TELEGRAM_WEBHOOK_SECRET,
+          allowed_updates: [...allowedUpdates],
+        });
+        lines.push(`Telegram bot: @${bot.botInfo.username} (webhook at ${TELEGRAM_WEBHOOK_PATH})`);
+      } else {
+        // Long polling needs no public address; a webhook left from an earlier deployment would block it.
+        await bot.api.deleteWebhook();
+        telegram = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+        lines.push(`Telegram bot: @${bot.botInfo.username} (long polling)`);
+      }
     } catch (error) {
       logger.warn({ err: error }, 'Telegram bot could not start');
-      lines.push(`Telegram bot off: could not reach Telegram (${(error as Error).message})`);
+      lines.push(`Telegram bot off: ${(error as Error).message}`);
     }
   }
   if (env.DISCORD_TOKEN) {
@@ -89,6 +104,7 @@ export async function startBots(
       : () => undefined;
   return {
     lines,
+    routers,
     async stop() {
       unsubscribe();
       if (telegram?.isRunning()) await telegram.stop();

@@ -33,6 +33,8 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
   let bots: Awaited<ReturnType<typeof startBots>> | null = null;
   const lines: string[] = [];
 
+  // The bots first: in webhook mode Telegram's updates arrive through the API's Express app.
+  if (roles.bots) bots = await startBots(platform, logger, { withApi: roles.api });
   if (roles.api) {
     const authenticate = createAuthenticator({ serviceToken: env.SERVICE_TOKEN });
     notifications = createNotifications({
@@ -49,7 +51,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       api: {
         appContext: (em) => platform.appContext(em),
         authenticate,
-        extraRouters: [notifications.router],
+        extraRouters: [notifications.router, ...(bots?.routers ?? [])],
         rateLimiter: createApiRateLimiter({
           redis: platform.redis,
           prefix: env.REDIS_KEY_PREFIX,
@@ -87,10 +89,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       `Worker running: hold expiry every ${env.HOLD_EXPIRY_SWEEP_SECONDS}s, ledger checkpoints every ${env.LEDGER_CHECKPOINT_MINUTES} min, outbox relay`,
     );
   }
-  if (roles.bots) {
-    bots = await startBots(platform, logger);
-    lines.push(...bots.lines);
-  }
+  if (bots) lines.push(...bots.lines);
   lines.push(
     platform.database.embedded
       ? `Database: embedded PostgreSQL under ${env.DATA_DIR}/postgres (DATABASE_URL not set)`

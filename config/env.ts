@@ -48,6 +48,16 @@ const EnvSchema = z.object({
     .regex(/^[0-9]{5,30}$/)
     .optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  /**
+   * Webhook mode: Telegram POSTs updates to this public https address (ending in /webhooks/telegram), served by the
+   * api role of the same process. Unset: long polling, which needs no public address.
+   */
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/ }).optional(),
+  /** The secret Telegram sends with every webhook call (1–256 of A–Z a–z 0–9 _ -); required with the URL. */
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/)
+    .optional(),
   /** A self-hosted Bot API server (telegram-bot-api) instead of https://api.telegram.org. */
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
@@ -63,7 +73,10 @@ export class ConfigError extends Error {
 /** Parses the environment once; the message names every bad variable and never echoes its value. */
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
-  const parsed = EnvSchema.safeParse(cleaned);
+  const parsed = EnvSchema.refine((env) => !env.TELEGRAM_WEBHOOK_URL || env.TELEGRAM_WEBHOOK_SECRET, {
+    message: 'TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL (16+ of A-Z a-z 0-9 _ -)',
+    path: ['TELEGRAM_WEBHOOK_SECRET'],
+  }).safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
