@@ -61,7 +61,12 @@ export async function startBots(
   }
   if (env.DISCORD_TOKEN) {
     try {
-      const client = createDiscordBot({ appContext: () => platform.appContext(), logger, publicUrl });
+      const client = createDiscordBot({
+        appContext: () => platform.appContext(),
+        logger,
+        publicUrl,
+        memberEvents: env.DISCORD_SERVER_MEMBERS_INTENT,
+      });
       await client.login(env.DISCORD_TOKEN);
       const applicationId = client.application?.id ?? client.user?.id;
       if (applicationId) {

@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   /** The address people reach the web companion at; used in referral and stream links. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DISCORD_TOKEN: z.string().min(1).optional(),
+  /** Set when the Discord application has the privileged Server Members intent: members leaving are then marked. */
+  DISCORD_SERVER_MEMBERS_INTENT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Outside production, slash commands are registered in this guild only (they appear at once there). */
   DISCORD_DEV_GUILD_ID: z
     .string()

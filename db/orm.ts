@@ -7,6 +7,7 @@ import { Migration0002PoolsPeople } from './migrations/Migration0002PoolsPeople.
 import { Migration0003BotLocale } from './migrations/Migration0003BotLocale.ts';
 import { Migration0004BotNotifications } from './migrations/Migration0004BotNotifications.ts';
 import { Migration0005Prompts } from './migrations/Migration0005Prompts.ts';
+import { Migration0006ChatPresence } from './migrations/Migration0006ChatPresence.ts';
 
 /** Every migration, in order. Listed here rather than globbed so that the same list runs from TS and from a build. */
 export const migrationsList = [
@@ -15,6 +16,7 @@ export const migrationsList = [
   { name: 'Migration0003BotLocale', class: Migration0003BotLocale },
   { name: 'Migration0004BotNotifications', class: Migration0004BotNotifications },
   { name: 'Migration0005Prompts', class: Migration0005Prompts },
+  { name: 'Migration0006ChatPresence', class: Migration0006ChatPresence },
 ];
 
 export function ormOptions(url: string, logger?: Logger): Options {

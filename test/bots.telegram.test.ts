@@ -245,3 +245,31 @@ describe('Telegram', () => {
     assert.equal(rows[0]?.referred_by_user_id, annId);
   });
 });
+
+test('a member who leaves the group stays a member, marked; coming back clears the mark', async () => {
+  const change = (userId: number, status: 'member' | 'left', old: 'member' | 'left') =>
+    bot.handleUpdate({
+      update_id: Math.floor(Math.random() * 1e9),
+      chat_member: {
+        chat: GROUP,
+        from: { id: userId, is_bot: false, first_name: 'Ann' },
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: { status: old, user: { id: userId, is_bot: false, first_name: 'Ann' } },
+        new_chat_member: { status, user: { id: userId, is_bot: false, first_name: 'Ann' } },
+      },
+    });
+  const marks = async () =>
+    (
+      await db.pool.query<{ status: string; left_chats: string[] }>(
+        `select m.status, m.left_chats from pool_members m join user_identities i on i.user_id = m.user_id
+          join pools p on p.id = m.pool_id
+          where i.platform = 'telegram' and i.external_id = '11' and p.telegram_chat_id = '-1001'`,
+      )
+    ).rows[0];
+  await change(11, 'left', 'member');
+  assert.deepEqual(await marks(), { status: 'active', left_chats: ['telegram'] });
+  await change(11, 'member', 'left');
+  assert.deepEqual(await marks(), { status: 'active', left_chats: [] });
+  // Someone who is not a member leaving the group changes nothing.
+  await change(424242, 'left', 'member');
+});

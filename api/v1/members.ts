@@ -66,6 +66,7 @@ const MemberSchema = z.object({
   role: Role,
   status: Status,
   joinedAt: z.iso.datetime(),
+  leftChats: z.array(z.enum(['discord', 'telegram'])),
 });
 
 export const listMembersRoute = defineRoute({

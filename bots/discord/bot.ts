@@ -30,6 +30,7 @@ import { errorMessage, pickLocale, t, type Locale } from '../i18n.ts';
 import type { Prompt } from '../../core/prompts/prompts.ts';
 import { handlePress, promptButtons, promptState } from '../prompts.ts';
 import { releaseChat } from '../../core/pools/bind-chat.ts';
+import { markChatPresence } from '../../core/members/chat-presence.ts';
 
 export interface DiscordBotOptions {
   /** Discord's REST base (`https://discord.com/api` unless a test points it at a fake). */
@@ -37,6 +38,8 @@ export interface DiscordBotOptions {
   appContext: () => AppContext;
   logger: Logger;
   publicUrl: string;
+  /** Mark members who leave or rejoin the server (needs the privileged Server Members intent). */
+  memberEvents?: boolean;
 }
 
 /** Past this, a command is deferred (Discord's hard limit for the first answer is 3 s). */
@@ -69,7 +72,10 @@ async function answer(interaction: ChatInputCommandInteraction | ModalSubmitInte
  */
 export function createDiscordBot(options: DiscordBotOptions): Client {
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
+    // GuildMembers is privileged: only with "Server Members Intent" enabled in the Developer Portal (else login fails).
+    intents: options.memberEvents
+      ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers]
+      : [GatewayIntentBits.Guilds],
     rest: options.restApi ? { api: options.restApi } : {},
   });
 
@@ -175,6 +181,23 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
     releaseChat(options.appContext(), 'discord', guild.id).catch((error: unknown) =>
       options.logger.error({ err: error, guildId: guild.id }, 'unbinding a removed guild failed'),
     );
+  });
+  // A member left the server (needs the Server Members intent): marked on their membership, nothing else changes.
+  client.on(Events.GuildMemberRemove, (member) => {
+    markChatPresence(options.appContext(), {
+      platform: 'discord',
+      chatId: member.guild.id,
+      externalUserId: member.id,
+      present: false,
+    }).catch((error: unknown) => options.logger.error({ err: error }, 'marking a member who left failed'));
+  });
+  client.on(Events.GuildMemberAdd, (member) => {
+    markChatPresence(options.appContext(), {
+      platform: 'discord',
+      chatId: member.guild.id,
+      externalUserId: member.id,
+      present: true,
+    }).catch((error: unknown) => options.logger.error({ err: error }, 'marking a member who returned failed'));
   });
   client.on(Events.GuildCreate, (guild) => {
     const locale = pickLocale(guild.preferredLocale);

@@ -12,6 +12,7 @@ import { resolveActor } from '../command.ts';
 import { errorMessage, t, type Locale } from '../i18n.ts';
 import { isAppError } from '../../core/errors.ts';
 import { releaseChat } from '../../core/pools/bind-chat.ts';
+import { markChatPresence } from '../../core/members/chat-presence.ts';
 import { LOCALES } from '../i18n.ts';
 
 export interface TelegramBotOptions {
@@ -252,6 +253,20 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       if (error.code === 'WRONG_POOL_PASSWORD') pending.set(user.externalId, waiting);
       await ctx.reply(errorMessage(locale, error.code, error.details, error.message));
     }
+  });
+
+  // A member left the group (or came back): marked on their membership, nothing else changes. Telegram sends these
+  // when the bot is an admin of the group.
+  bot.on('chat_member', async (ctx) => {
+    const { old_chat_member: before, new_chat_member: now } = ctx.chatMember;
+    const inChat = (status: string) => status !== 'left' && status !== 'kicked';
+    if (inChat(before.status) === inChat(now.status)) return;
+    await markChatPresence(options.appContext(), {
+      platform: 'telegram',
+      chatId: String(ctx.chat.id),
+      externalUserId: String(now.user.id),
+      present: inChat(now.status),
+    });
   });
 
   // Approval, vote and confirmation buttons: the data names a prompt; state and roles are checked in core.

@@ -8,6 +8,8 @@ export interface MemberView {
   role: PoolRole;
   status: MemberStatus;
   joinedAt: Date;
+  /** Platforms whose chat (bound to this pool) the member has left while staying a member. */
+  leftChats: ('discord' | 'telegram')[];
 }
 
 /**
@@ -24,9 +26,16 @@ export async function listMembers(
     throw new AppError(access.membership?.status === 'banned' ? 'MEMBER_BANNED' : 'NOT_A_MEMBER');
   const moderator = access.membership?.role === 'owner' || access.membership?.role === 'officer';
   const rows = await ctx.em.execute<
-    { user_id: string; display_name: string; role: PoolRole; status: MemberStatus; joined_at: Date }[]
+    {
+      user_id: string;
+      display_name: string;
+      role: PoolRole;
+      status: MemberStatus;
+      joined_at: Date;
+      left_chats: ('discord' | 'telegram')[];
+    }[]
   >(
-    `select m.user_id, u.display_name, m.role, m.status, m.joined_at
+    `select m.user_id, u.display_name, m.role, m.status, m.joined_at, m.left_chats
        from pool_members m join users u on u.id = m.user_id
       where m.pool_id = ? and m.user_id > ? ${moderator ? '' : `and m.status in ('active', 'suspended')`}
       order by m.user_id limit ?`,
@@ -38,5 +47,6 @@ export async function listMembers(
     role: row.role,
     status: row.status,
     joinedAt: new Date(row.joined_at),
+    leftChats: row.left_chats,
   }));
 }
