@@ -42,6 +42,8 @@ export interface Reply {
   private: boolean;
   /** A private step the adapter runs next: asking for a pool's password (a modal, or the private chat). */
   followUp?: { kind: 'password'; poolId: string; referralCode?: string };
+  /** Buttons under the message: a prompt to confirm, approve or vote (bots/prompts.ts renders them). */
+  prompt?: { id: string; audience: 'creator' | 'member' | 'officer' | 'owner' };
 }
 
 export interface CommandContext {

@@ -48,6 +48,17 @@ export function promptState(locale: Locale, prompt: Prompt, tally: Tally): strin
   }
 }
 
+/**
+ * What the bot does when a prompt it opened is decided (a confirmed purchase…): runs the use case and returns the
+ * text that replaces the prompt's state line. Runs in the process that took the deciding press, right after the
+ * decision is stored; use cases get `prompt:<id>` as their idempotency key.
+ */
+export type BotPromptHandler = (input: { app: AppContext; prompt: Prompt; locale: Locale }) => Promise<string>;
+const botHandlers = new Map<string, BotPromptHandler>();
+export function onBotPromptDecided(kind: string, handler: BotPromptHandler): void {
+  botHandlers.set(kind, handler);
+}
+
 export interface PressOutcome {
   /** A short private answer to the person who pressed (toast on Telegram, ephemeral on Discord). */
   notice: string;
@@ -75,8 +86,15 @@ export async function handlePress(
         return { notice: t(locale, 'button-voted'), state: null, open: true };
       case 'closed':
         return { notice: t(locale, 'button-closed'), state: null, open: false };
-      case 'decided':
-        return { notice: promptState(locale, result.prompt, result.tally), state, open: false };
+      case 'decided': {
+        const handler = botHandlers.get(result.prompt.kind);
+        if (!handler) return { notice: promptState(locale, result.prompt, result.tally), state, open: false };
+        const text = await handler({ app, prompt: result.prompt, locale }).catch((error: unknown) => {
+          if (!isAppError(error)) throw error;
+          return errorMessage(locale, error.code, error.details, error.message);
+        });
+        return { notice: text, state: text, open: false };
+      }
       default:
         return { notice: promptState(locale, result.prompt, result.tally), state, open: true };
     }

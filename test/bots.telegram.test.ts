@@ -273,3 +273,42 @@ test('a member who leaves the group stays a member, marked; coming back clears t
   // Someone who is not a member leaving the group changes nothing.
   await change(424242, 'left', 'member');
 });
+
+test('/slots asks to confirm privately; Confirm buys once, at the pool price, and says the new limit', async () => {
+  await send(person(11, 'Ann', 'en', 'ann'), '/slots 3');
+  const dm = fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === 11).at(-1);
+  assert.match(String(dm?.payload.text), /^Buy 3 machine slots for 7\.5 PRC\? Confirm within 2 minutes\.$/);
+  const data = JSON.stringify(dm?.payload.reply_markup);
+  const confirm = /"(p:[0-9a-f-]{36}:c)"/.exec(data)?.[1];
+  assert.ok(confirm, data);
+  const pressBy = (id: number, updateId?: number) =>
+    bot.handleUpdate({
+      update_id: updateId ?? Math.floor(Math.random() * 1e9),
+      callback_query: {
+        id: `cb-${Math.random()}`,
+        from: { id, is_bot: false, first_name: 'x', language_code: 'en' },
+        chat_instance: 'ci',
+        data: confirm,
+        message: {
+          message_id: 9,
+          date: 0,
+          chat: { id, type: 'private', first_name: 'x' },
+          text: String(dm?.payload.text),
+        },
+      },
+    } as never);
+  const lastToast = () => {
+    const text = fake.calls.filter((c) => c.method === 'answerCallbackQuery').at(-1)?.payload.text;
+    return typeof text === 'string' ? text : '';
+  };
+  await pressBy(12);
+  assert.equal(lastToast(), 'This button is not for you.');
+  await pressBy(11, 555_001);
+  assert.equal(lastToast(), 'Done: 3 slots for 7.5 PRC. You may now register up to 13 machines.');
+  await pressBy(11, 555_001);
+  assert.equal(lastToast(), 'This is already decided or expired; nothing changed.');
+  const { rows } = await db.pool.query<{ n: number }>(
+    "select count(*)::int as n from machine_slot_purchases where status = 'completed' and ledger_key like 'prompt:%'",
+  );
+  assert.equal(rows[0]?.n, 1);
+});

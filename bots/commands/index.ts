@@ -10,6 +10,7 @@ import { link } from './link.ts';
 import { machines } from './machines.ts';
 import { officer } from './officer.ts';
 import { pool } from './pool.ts';
+import { slots } from './slots.ts';
 
 /** Every command, as both bots offer them (in this order in menus and /help). */
 export const commands: CommandDef[] = [
@@ -20,6 +21,7 @@ export const commands: CommandDef[] = [
   history,
   invite,
   machines,
+  slots,
   officer,
   link,
   language,

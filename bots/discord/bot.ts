@@ -58,12 +58,32 @@ const userOf = (interaction: Interaction): BotUser => ({
 });
 
 /** Answers once: a reply, or an edit of the deferred reply when the command took long enough to be deferred. */
-async function answer(interaction: ChatInputCommandInteraction | ModalSubmitInteraction, reply: Reply): Promise<void> {
+async function answer(
+  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
+  reply: Reply,
+  locale: Locale = 'en',
+): Promise<void> {
+  const components = reply.prompt ? [promptRow(locale, reply.prompt)] : [];
   if (interaction.deferred) {
-    await interaction.editReply({ content: reply.text });
+    await interaction.editReply({ content: reply.text, components });
     return;
   }
-  await interaction.reply({ content: reply.text, flags: reply.private ? MessageFlags.Ephemeral : undefined });
+  await interaction.reply({
+    content: reply.text,
+    components,
+    flags: reply.private ? MessageFlags.Ephemeral : undefined,
+  });
+}
+
+function promptRow(locale: Locale, prompt: NonNullable<Reply['prompt']>) {
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(
+    promptButtons(locale, prompt).map((button, index) =>
+      new ButtonBuilder()
+        .setCustomId(button.data)
+        .setLabel(button.label)
+        .setStyle(index === 0 ? ButtonStyle.Success : ButtonStyle.Danger),
+    ),
+  );
 }
 
 /**
@@ -139,7 +159,7 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
       await interaction.showModal(modal);
       return;
     }
-    await answer(interaction, reply);
+    await answer(interaction, reply, (await resolveActor(app, userOf(interaction))).locale);
   };
 
   // The modal's answer: the custom id carries only ids; the password is checked (and rate-limited) by core.
@@ -246,17 +266,9 @@ export async function sendDiscordPrompt(
   body: string,
   prompt: Prompt,
 ): Promise<void> {
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    promptButtons(locale, prompt).map((button, index) =>
-      new ButtonBuilder()
-        .setCustomId(button.data)
-        .setLabel(button.label)
-        .setStyle(index === 0 ? ButtonStyle.Success : ButtonStyle.Danger),
-    ),
-  );
   await channel.send({
     content: `${body}\n${promptState(locale, prompt, { approve: 0, reject: 0 })}`,
-    components: [row],
+    components: [promptRow(locale, prompt)],
   });
 }
 

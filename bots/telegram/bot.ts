@@ -97,14 +97,18 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   const deliver = async (ctx: Context, locale: Locale, reply: Reply) => {
     const chat = ctx.chat;
     if (!chat || !ctx.from) return;
+    const keyboard = reply.prompt ? new InlineKeyboard() : undefined;
+    for (const button of reply.prompt ? promptButtons(locale, reply.prompt) : [])
+      keyboard?.text(button.label, button.data);
     if (!reply.private || chat.type === 'private') {
       await ctx.reply(reply.text, {
         reply_parameters: ctx.msg ? { message_id: ctx.msg.message_id, allow_sending_without_reply: true } : undefined,
+        reply_markup: keyboard,
       });
       return;
     }
     try {
-      await ctx.api.sendMessage(ctx.from.id, reply.text);
+      await ctx.api.sendMessage(ctx.from.id, reply.text, { reply_markup: keyboard });
     } catch (error) {
       // The person never opened a private chat with the bot: say how, and keep the private text out of the group.
       if (!(error instanceof GrammyError) || error.error_code !== 403) throw error;

@@ -191,3 +191,15 @@ pool-settings =
 pool-settings-none = none
 pool-settings-changed = Saved: { $setting } is now { $value }.
 pool-settings-unknown = I know these settings: rules, quorum, slot-price, hold-hours, dispute-hours.
+
+## Machine slots
+cmd-slots = Buy extra machine slots at this pool's price
+cmd-slots-opt-count = How many slots (1–100)
+slots-confirm = { $slots ->
+        [one] Buy { $slots } machine slot
+       *[other] Buy { $slots } machine slots
+    } for { $amount } { $currency }? Confirm within 2 minutes.
+slots-bought = Done: { $slots ->
+        [one] { $slots } slot
+       *[other] { $slots } slots
+    } for { $amount } { $currency }. You may now register up to { $limit } machines.

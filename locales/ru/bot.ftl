@@ -194,3 +194,17 @@ pool-settings =
 pool-settings-none = нет
 pool-settings-changed = Сохранено: { $setting } теперь { $value }.
 pool-settings-unknown = Я знаю такие настройки: rules, quorum, slot-price, hold-hours, dispute-hours.
+
+## Места для машин
+cmd-slots = Купить дополнительные места для машин по цене пула
+cmd-slots-opt-count = Сколько мест (1–100)
+slots-confirm = Купить { $slots ->
+        [one] { $slots } место
+        [few] { $slots } места
+       *[many] { $slots } мест
+    } для машин за { $amount } { $currency }? Подтвердите в течение 2 минут.
+slots-bought = Готово: { $slots ->
+        [one] { $slots } место
+        [few] { $slots } места
+       *[many] { $slots } мест
+    } за { $amount } { $currency }. Теперь можно зарегистрировать до { $limit } машин.
