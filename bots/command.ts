@@ -34,6 +34,8 @@ export interface OptionDef {
   required: boolean;
   /** Locale key of its description. */
   descriptionKey: string;
+  /** A closed list of values (offered as choices on Discord). */
+  choices?: readonly string[];
 }
 
 /** What a command answers. `private` replies go only to the sender (ephemeral on Discord, a DM on Telegram). */

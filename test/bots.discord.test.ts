@@ -194,3 +194,58 @@ describe('Discord', () => {
     assert.match(dm.data.content ?? '', /server or group of the pool/);
   });
 });
+
+describe('Discord: /slots', () => {
+  test('the confirmation is ephemeral with buttons; Confirm buys once', async () => {
+    const guild = '800000000000000009';
+    const ctx = appContext(db);
+    const em = db.orm.em.fork();
+    const owner = await ensureUserByIdentity(em, {
+      platform: 'discord',
+      externalId: '620000000000000001',
+      displayName: 'own',
+    });
+    const buyer = await ensureUserByIdentity(em, {
+      platform: 'discord',
+      externalId: '620000000000000002',
+      displayName: 'buyer',
+    });
+    const { createPool } = await import('../core/pools/create-pool.ts');
+    const { bindChat } = await import('../core/pools/bind-chat.ts');
+    const { joinPool } = await import('../core/members/join-pool.ts');
+    const { pool } = await createPool(
+      ctx,
+      { userId: owner.id, isGlobalAdmin: false },
+      { name: 'Slots', type: 'public' },
+    );
+    await bindChat(
+      ctx,
+      { userId: owner.id, isGlobalAdmin: false },
+      { poolId: pool.id, platform: 'discord', chatId: guild },
+    );
+    await joinPool(ctx, { userId: buyer.id, isGlobalAdmin: false }, { poolId: pool.id });
+    await db.pool.query('update pools set machine_slot_price_micros = 1000000 where id = $1', [pool.id]);
+    await fund(db, { poolId: pool.id, currency: 'PRC' }, buyer.id, 5_000_000n);
+    const raw = slashCommand({
+      name: 'slots',
+      options: { count: '2' },
+      user: { id: '620000000000000002', username: 'buyer' },
+    });
+    const withGuild = { ...raw, guild_id: guild, channel: { ...raw.channel, guild_id: guild } };
+    const asked = await interact(withGuild as typeof raw);
+    assert.equal(asked.data.flags, EPHEMERAL);
+    assert.equal(asked.data.content, 'Buy 2 machine slots for 2 PRC? Confirm within 2 minutes.');
+    const components = JSON.stringify((asked.data as { components?: unknown }).components);
+    const confirm = /"custom_id":"(p:[0-9a-f-]{36}:c)"/.exec(components)?.[1];
+    assert.ok(confirm, components);
+    const { buttonPress } = await import('./helpers/fake-discord.ts');
+    const press = buttonPress({
+      customId: confirm,
+      content: asked.data.content ?? '',
+      user: { id: '620000000000000002', username: 'buyer' },
+    });
+    const done = await interact({ ...press, guild_id: guild } as never);
+    assert.equal(done.type, 7);
+    assert.equal(done.data.content, 'Done: 2 slots for 2 PRC. You may now register up to 12 machines.');
+  });
+});

@@ -62,7 +62,13 @@ export const pool: CommandDef = {
     settings: {
       descriptionKey: 'cmd-pool-settings',
       options: [
-        { name: 'setting', type: 'string', required: false, descriptionKey: 'cmd-pool-settings-opt-setting' },
+        {
+          name: 'setting',
+          type: 'string',
+          required: false,
+          descriptionKey: 'cmd-pool-settings-opt-setting',
+          choices: ['rules', 'quorum', 'slot-price', 'hold-hours', 'dispute-hours'],
+        },
         { name: 'value', type: 'string', required: false, descriptionKey: 'cmd-pool-settings-opt-value' },
       ],
       async run(ctx, args) {

@@ -239,7 +239,7 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
     }
     const body = interaction.message.content.split('\n').slice(0, -1).join('\n');
     await interaction.update({
-      content: `${body}\n${outcome.state}`,
+      content: [body, outcome.state].filter(Boolean).join('\n'),
       components: outcome.open ? interaction.message.components : [],
     });
   };
@@ -279,6 +279,7 @@ function optionJson(option: OptionDef) {
     description: t('en', option.descriptionKey).slice(0, 100),
     description_localizations: { ru: t('ru', option.descriptionKey).slice(0, 100) },
     required: option.required,
+    ...(option.choices ? { choices: option.choices.map((value) => ({ name: value, value })) } : {}),
   };
 }
 

@@ -289,7 +289,9 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     if (outcome.state && message && 'text' in message && message.text) {
       const body = message.text.split('\n').slice(0, -1).join('\n');
       const markup = outcome.open ? message.reply_markup : undefined;
-      await ctx.editMessageText(`${body}\n${outcome.state}`, { reply_markup: markup ?? { inline_keyboard: [] } });
+      await ctx.editMessageText([body, outcome.state].filter(Boolean).join('\n'), {
+        reply_markup: markup ?? { inline_keyboard: [] },
+      });
     }
   });
 
