@@ -30,7 +30,8 @@ export interface BotUser {
 /** An option of a command: typed the same way on both platforms. */
 export interface OptionDef {
   name: string;
-  type: 'string' | 'member';
+  /** 'pool': one of the sender's pools, autocompleted on Discord, by name on Telegram (for private chats). */
+  type: 'string' | 'member' | 'pool';
   required: boolean;
   /** Locale key of its description. */
   descriptionKey: string;
@@ -87,6 +88,33 @@ export async function chatPool(ctx: CommandContext): Promise<{ poolId: string }>
   const pool = await findPoolByChat(ctx.app, ctx.chat.platform, ctx.chat.chatId);
   if (!pool) throw new BotRefusal('pool-not-bound');
   return pool;
+}
+
+/** The `pool` option every private-data command takes: in a private chat it names which of your pools. */
+export const POOL_OPTION: OptionDef = { name: 'pool', type: 'pool', required: false, descriptionKey: 'cmd-opt-pool' };
+
+/** The sender's pools (not the ones they left), for private chats and Discord's autocomplete. */
+export async function myPools(ctx: Pick<CommandContext, 'app' | 'actor'>): Promise<{ id: string; name: string }[]> {
+  return ctx.app.em.execute<{ id: string; name: string }[]>(
+    `select p.id, p.name from pool_members m join pools p on p.id = m.pool_id
+      where m.user_id = ? and m.status <> 'left' and p.status <> 'pending' order by p.name, p.id limit 100`,
+    [ctx.actor.userId],
+  );
+}
+
+/**
+ * The pool a private-data command is about: the chat's pool in a group; in a private chat the one named (id or
+ * name), or the only one the sender belongs to.
+ */
+export async function personalPool(ctx: CommandContext, named: string | undefined): Promise<{ poolId: string }> {
+  if (ctx.chat.chatId !== null) return chatPool(ctx);
+  const pools = await myPools(ctx);
+  const wanted = named?.trim().toLowerCase();
+  const matches = wanted ? pools.filter((p) => p.id === wanted || p.name.toLowerCase() === wanted) : pools;
+  const only = matches.length === 1 ? matches[0] : undefined;
+  if (only) return { poolId: only.id };
+  if (pools.length === 0) throw new BotRefusal('dm-no-pools');
+  throw new BotRefusal('dm-choose-pool', { pools: pools.map((p) => p.name).join(', '), first: pools[0]?.name ?? '' });
 }
 
 /** A refusal that is not a business error code: a locale key and its arguments. */

@@ -186,13 +186,34 @@ describe('Discord', () => {
     assert.ok((rows[0]?.members ?? 0) >= 3);
   });
 
-  test('/link shows a code privately; commands in a DM that need a server say so', async () => {
+  test('/link shows a code privately; in a DM /balance finds the only pool, /pool info asks for the server', async () => {
     const code = await interact(slashCommand({ name: 'link', user: ann }));
     assert.equal(code.data.flags, EPHEMERAL);
     assert.match(code.data.content ?? '', /link code: [A-Z2-9]{4}-[A-Z2-9]{4}.*Telegram/);
+    // In a private chat, /balance is about the sender's only pool; /pool info needs the server.
     const dm = await interact(slashCommand({ name: 'balance', user: ann, guild: false }));
-    assert.match(dm.data.content ?? '', /server or group of the pool/);
+    assert.match(dm.data.content ?? '', /Balance in Ночные совы: 2\.5 PRC available/);
+    const info = await interact(slashCommand({ name: 'pool', subcommand: 'info', user: ann, guild: false }));
+    assert.match(info.data.content ?? '', /server or group of the pool/);
   });
+});
+
+test('the pool option autocompletes the sender’s pools', async () => {
+  const raw = slashCommand({ name: 'balance', user: ann, guild: false, options: { pool: 'ноч' } });
+  const autocomplete = {
+    ...raw,
+    type: 4,
+    data: { ...raw.data, options: [{ name: 'pool', type: 3, value: 'ноч', focused: true }] },
+  };
+  const answer = (await interact(autocomplete as typeof raw)) as unknown as {
+    type: number;
+    data: { choices: { name: string; value: string }[] };
+  };
+  assert.equal(answer.type, 8);
+  assert.deepEqual(
+    answer.data.choices.map((c) => c.name),
+    ['Ночные совы'],
+  );
 });
 
 describe('Discord: /slots', () => {

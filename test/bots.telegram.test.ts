@@ -312,3 +312,17 @@ test('/slots asks to confirm privately; Confirm buys once, at the pool price, an
   );
   assert.equal(rows[0]?.n, 1);
 });
+
+test('in the private chat, /balance is about the only pool, asks which one when there are several', async () => {
+  await send(person(11, 'Ann', 'en', 'ann'), '/balance', { id: 11, type: 'private' });
+  assert.match(lastTo(11), /^Balance in Ночные совы: /);
+  await send(person(61, 'Nobody'), '/balance', { id: 61, type: 'private' });
+  assert.match(lastTo(61), /not in any pool yet/);
+  const SECOND = { id: -5005, type: 'supergroup' as const, title: 'Second' };
+  await send(person(ADMIN, 'Olga'), '/pool create Second pool', SECOND);
+  await send(person(11, 'Ann', 'en', 'ann'), '/join', SECOND);
+  await send(person(11, 'Ann', 'en', 'ann'), '/balance', { id: 11, type: 'private' });
+  assert.match(lastTo(11), /several pools: Second pool, Ночные совы\. Name one, e\.g\. \/balance Second pool/);
+  await send(person(11, 'Ann', 'en', 'ann'), '/balance ночные совы', { id: 11, type: 'private' });
+  assert.match(lastTo(11), /^Balance in Ночные совы: /);
+});

@@ -1,13 +1,14 @@
 import { getBalance } from '../../core/holds/pool-reads.ts';
 import { getPool } from '../../core/pools/get-pool.ts';
 import { formatAmount } from '../i18n.ts';
-import { chatPool, type CommandDef } from '../command.ts';
+import { personalPool, POOL_OPTION, type CommandDef } from '../command.ts';
 
 export const balance: CommandDef = {
   name: 'balance',
   descriptionKey: 'cmd-balance',
-  async run(ctx) {
-    const { poolId } = await chatPool(ctx);
+  options: [POOL_OPTION],
+  async run(ctx, args) {
+    const { poolId } = await personalPool(ctx, args.pool);
     const [money, { pool }] = await Promise.all([
       getBalance(ctx.app, ctx.actor, { poolId }),
       getPool(ctx.app, ctx.actor, { poolId }),

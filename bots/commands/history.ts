@@ -1,15 +1,16 @@
 import { AppError } from '../../core/errors.ts';
 import { getPool } from '../../core/pools/get-pool.ts';
 import { formatAmount } from '../i18n.ts';
-import { chatPool, type CommandDef } from '../command.ts';
+import { personalPool, POOL_OPTION, type CommandDef } from '../command.ts';
 
 const SHOWN = 10;
 
 export const history: CommandDef = {
   name: 'history',
   descriptionKey: 'cmd-history',
-  async run(ctx) {
-    const { poolId } = await chatPool(ctx);
+  options: [POOL_OPTION],
+  async run(ctx, args) {
+    const { poolId } = await personalPool(ctx, args.pool);
     const { pool, membership } = await getPool(ctx.app, ctx.actor, { poolId });
     if (!membership) throw new AppError('NOT_A_MEMBER');
     const account = await ctx.app.ledger.store.findAccount({

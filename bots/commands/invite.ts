@@ -1,11 +1,12 @@
 import { createReferralCode, listReferralCodes } from '../../core/referrals/referral-codes.ts';
-import { chatPool, type CommandDef } from '../command.ts';
+import { personalPool, POOL_OPTION, type CommandDef } from '../command.ts';
 
 export const invite: CommandDef = {
   name: 'invite',
   descriptionKey: 'cmd-invite',
-  async run(ctx) {
-    const { poolId } = await chatPool(ctx);
+  options: [POOL_OPTION],
+  async run(ctx, args) {
+    const { poolId } = await personalPool(ctx, args.pool);
     const input = { poolId, publicUrl: ctx.publicUrl };
     let listed = await listReferralCodes(ctx.app, ctx.actor, input);
     let live = listed.codes.find((code) => !code.revoked);

@@ -1,13 +1,14 @@
 import { listMachines } from '../../core/machines/list-machines.ts';
 import { machineLimit } from '../../core/machines/machine-limit.ts';
 import { loadPoolAccess, requirePoolRole } from '../../core/access/pool-access.ts';
-import { chatPool, type CommandDef } from '../command.ts';
+import { personalPool, POOL_OPTION, type CommandDef } from '../command.ts';
 
 export const machines: CommandDef = {
   name: 'machines',
   descriptionKey: 'cmd-machines',
-  async run(ctx) {
-    const { poolId } = await chatPool(ctx);
+  options: [POOL_OPTION],
+  async run(ctx, args) {
+    const { poolId } = await personalPool(ctx, args.pool);
     requirePoolRole(await loadPoolAccess(ctx.app.em, ctx.actor, poolId), 'member', { write: false });
     const [limit, mine] = await Promise.all([
       machineLimit(ctx.app.em, poolId, ctx.actor.userId),

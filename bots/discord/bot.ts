@@ -13,6 +13,7 @@ import {
   TextInputStyle,
   ButtonBuilder,
   ButtonStyle,
+  type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type SendableChannels,
@@ -23,7 +24,15 @@ import {
 import type { AppContext } from '../../core/context.ts';
 import { isAppError } from '../../core/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { resolveActor, runCommand, type BotUser, type CommandDef, type OptionDef, type Reply } from '../command.ts';
+import {
+  myPools,
+  resolveActor,
+  runCommand,
+  type BotUser,
+  type CommandDef,
+  type OptionDef,
+  type Reply,
+} from '../command.ts';
 import { commands } from '../commands/index.ts';
 import { joinWithPassword } from '../commands/join.ts';
 import { errorMessage, pickLocale, t, type Locale } from '../i18n.ts';
@@ -244,14 +253,27 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
     });
   };
 
+  // Autocomplete of the `pool` option: the sender's pools whose name contains what they typed (up to 25).
+  const runAutocomplete = async (interaction: AutocompleteInteraction) => {
+    const focused = interaction.options.getFocused(true);
+    if (focused.name !== 'pool') return interaction.respond([]);
+    const app = options.appContext();
+    const { actor } = await resolveActor(app, userOf(interaction));
+    const typed = focused.value.toLowerCase();
+    const pools = (await myPools({ app, actor })).filter((p) => p.name.toLowerCase().includes(typed)).slice(0, 25);
+    await interaction.respond(pools.map((p) => ({ name: p.name.slice(0, 100), value: p.id })));
+  };
+
   client.on(Events.InteractionCreate, (interaction) => {
-    const work = interaction.isChatInputCommand()
-      ? runChatInput(interaction)
-      : interaction.isButton()
-        ? runButton(interaction)
-        : interaction.isModalSubmit() && interaction.customId.startsWith(`${PASSWORD_MODAL}:`)
-          ? runPasswordModal(interaction)
-          : Promise.resolve();
+    const work = interaction.isAutocomplete()
+      ? runAutocomplete(interaction)
+      : interaction.isChatInputCommand()
+        ? runChatInput(interaction)
+        : interaction.isButton()
+          ? runButton(interaction)
+          : interaction.isModalSubmit() && interaction.customId.startsWith(`${PASSWORD_MODAL}:`)
+            ? runPasswordModal(interaction)
+            : Promise.resolve();
     work.catch((error: unknown) =>
       options.logger.error({ err: error, interactionId: interaction.id }, 'discord interaction failed'),
     );
@@ -274,6 +296,7 @@ export async function sendDiscordPrompt(
 
 function optionJson(option: OptionDef) {
   return {
+    ...(option.type === 'pool' ? { autocomplete: true } : {}),
     type: option.type === 'member' ? ApplicationCommandOptionType.User : ApplicationCommandOptionType.String,
     name: option.name,
     description: t('en', option.descriptionKey).slice(0, 100),

@@ -203,3 +203,8 @@ slots-bought = Done: { $slots ->
         [one] { $slots } slot
        *[other] { $slots } slots
     } for { $amount } { $currency }. You may now register up to { $limit } machines.
+
+## Private chats
+cmd-opt-pool = Which of your pools (in a private chat)
+dm-no-pools = You are not in any pool yet. Join one in its server or group with /join.
+dm-choose-pool = You are in several pools: { $pools }. Name one, e.g. /balance { $first }.
