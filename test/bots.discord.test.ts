@@ -205,7 +205,7 @@ test('the pool option autocompletes the sender’s pools', async () => {
     type: 4,
     data: { ...raw.data, options: [{ name: 'pool', type: 3, value: 'ноч', focused: true }] },
   };
-  const answer = (await interact(autocomplete as typeof raw)) as unknown as {
+  const answer = (await interact(autocomplete)) as unknown as {
     type: number;
     data: { choices: { name: string; value: string }[] };
   };
