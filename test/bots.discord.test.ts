@@ -70,6 +70,7 @@ describe('Discord', () => {
       [
         ['create', 1],
         ['settings', 1],
+        ['channel', 1],
         ['info', 1],
       ],
     );
@@ -137,6 +138,25 @@ describe('Discord', () => {
     const outsider = await interact(slashCommand({ name: 'balance', user: boris, locale: 'ru' }));
     assert.equal(outsider.data.flags, EPHEMERAL);
     assert.match(outsider.data.content ?? '', /Вы не участник этого пула/);
+  });
+
+  test('/pool channel: the owner moves the pool’s posts to this channel; others may not', async () => {
+    const raw = slashCommand({ name: 'pool', subcommand: 'channel', user: ann });
+    const refused = await interact(raw);
+    assert.equal(refused.data.flags, EPHEMERAL);
+    assert.match(refused.data.content ?? '', /Only the pool's owner/);
+    const base = slashCommand({ name: 'pool', subcommand: 'channel', user: owner });
+    const moved = await interact({
+      ...base,
+      channel_id: '700000000000000042',
+      channel: { ...base.channel, id: '700000000000000042' },
+    });
+    assert.match(moved.data.content ?? '', /will be posted in this channel/);
+    const { rows } = await db.pool.query<{ discord_channel_id: string }>(
+      'select discord_channel_id from pools where discord_guild_id = $1',
+      [GUILD_ID],
+    );
+    assert.equal(rows[0]?.discord_channel_id, '700000000000000042');
   });
 
   test('/officer add: the owner may, a member may not', async () => {

@@ -101,6 +101,23 @@ export const pool: CommandDef = {
         );
       },
     },
+    channel: {
+      descriptionKey: 'cmd-pool-channel',
+      options: [],
+      async run(ctx) {
+        const { poolId } = await chatPool(ctx);
+        // On Telegram the group is the channel; on Discord, the channel this command was sent from.
+        if (ctx.chat.platform !== 'discord' || !ctx.chat.channelId || ctx.chat.chatId === null)
+          return ctx.reply('pool-channel-telegram', {}, { private: true });
+        await bindChat(ctx.app, ctx.actor, {
+          poolId,
+          platform: 'discord',
+          chatId: ctx.chat.chatId,
+          channelId: ctx.chat.channelId,
+        });
+        return ctx.reply('pool-channel-set');
+      },
+    },
     info: {
       descriptionKey: 'cmd-pool-info',
       options: [],

@@ -208,3 +208,8 @@ slots-bought = Done: { $slots ->
 cmd-opt-pool = Which of your pools (in a private chat)
 dm-no-pools = You are not in any pool yet. Join one in its server or group with /join.
 dm-choose-pool = You are in several pools: { $pools }. Name one, e.g. /balance { $first }.
+
+## Pool channel
+cmd-pool-channel = Post the pool's news in this channel (owner)
+pool-channel-set = The pool's news (new members, officers, ledger checkpoints) will be posted in this channel.
+pool-channel-telegram = On Telegram the pool posts in its group; nothing to choose.
