@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
@@ -10,11 +10,23 @@ export type Locale = (typeof LOCALES)[number];
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'locales');
 
+/** Every `.ftl` file of a language (bot.ftl, economy.ftl…), in name order. */
+function localeFiles(locale: Locale): { name: string; text: string }[] {
+  const dir = path.join(root, locale);
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.ftl'))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(path.join(dir, name), 'utf8') }));
+}
+
 function load(locale: Locale): FluentBundle {
   // Numbers reach messages already formatted (see formatAmount); isolation marks would show up in chat clients.
   const bundle = new FluentBundle(locale, { useIsolating: false });
-  const errors = bundle.addResource(new FluentResource(readFileSync(path.join(root, locale, 'bot.ftl'), 'utf8')));
-  if (errors.length > 0) throw new Error(`locales/${locale}/bot.ftl: ${errors.map((e) => e.message).join('; ')}`);
+  for (const file of localeFiles(locale)) {
+    // A key defined twice across files is a bug, not an override.
+    const errors = bundle.addResource(new FluentResource(file.text));
+    if (errors.length > 0) throw new Error(`locales/${locale}/${file.name}: ${errors.map((e) => e.message).join('; ')}`);
+  }
   return bundle;
 }
 
@@ -68,8 +80,9 @@ export function errorMessage(
 
 /** Every key of the English file, to check the Russian one has the same (test/bots.locales.test.ts). */
 export function messageKeys(locale: Locale): string[] {
-  const text = readFileSync(path.join(root, locale, 'bot.ftl'), 'utf8');
-  return [...text.matchAll(/^([a-zA-Z][\w-]*) =/gm)].map((match) => match[1] as string);
+  return localeFiles(locale).flatMap((file) =>
+    [...file.text.matchAll(/^([a-zA-Z][\w-]*) =/gm)].map((match) => match[1] as string),
+  );
 }
 
 export const ALL_ERROR_CODES = Object.values(ErrorCodes);

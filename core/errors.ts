@@ -93,6 +93,60 @@ export const ErrorCodes = {
   SLOTS_NOT_FOR_SALE: 'SLOTS_NOT_FOR_SALE',
   /** The hold belongs to someone else and the caller may not act on it. */
   NOT_HOLD_PARTY: 'NOT_HOLD_PARTY',
+  /** The offer id names no offer of the pool. */
+  OFFER_NOT_FOUND: 'OFFER_NOT_FOUND',
+  /** The offer is paused, withdrawn or sold out. */
+  OFFER_NOT_AVAILABLE: 'OFFER_NOT_AVAILABLE',
+  /** A seller tried to buy their own offer. */
+  OWN_OFFER: 'OWN_OFFER',
+  /** The price is below the pool's minimum for this kind of offer; details give the minimum. */
+  PRICE_BELOW_MINIMUM: 'PRICE_BELOW_MINIMUM',
+  /** The member reached the pool's purchase or rental cap for the period; details give the cap. */
+  PURCHASE_CAP_REACHED: 'PURCHASE_CAP_REACHED',
+  /** The pool's rules restrict this member (listing, renting or payouts) because of a low score. */
+  RESTRICTED_BY_REPUTATION: 'RESTRICTED_BY_REPUTATION',
+  /** The deal id names no deal of the pool. */
+  DEAL_NOT_FOUND: 'DEAL_NOT_FOUND',
+  /** The deal is not in a state that allows this step (already completed, cancelled or disputed). */
+  DEAL_WRONG_STATE: 'DEAL_WRONG_STATE',
+  /** Only the buyer, the seller (or an officer, where allowed) may act on a deal. */
+  NOT_DEAL_PARTY: 'NOT_DEAL_PARTY',
+  /** The withdrawal id names no withdrawal. */
+  WITHDRAWAL_NOT_FOUND: 'WITHDRAWAL_NOT_FOUND',
+  /** The withdrawal is not in a state that allows this step. */
+  WITHDRAWAL_WRONG_STATE: 'WITHDRAWAL_WRONG_STATE',
+  /** The withdrawal destination does not look like an address or details of its kind. */
+  INVALID_DESTINATION: 'INVALID_DESTINATION',
+  /** The dispute id names no dispute. */
+  DISPUTE_NOT_FOUND: 'DISPUTE_NOT_FOUND',
+  /** The pool's dispute window for this deal has passed. */
+  DISPUTE_WINDOW_CLOSED: 'DISPUTE_WINDOW_CLOSED',
+  /** The deal already has a dispute. */
+  DISPUTE_ALREADY_OPEN: 'DISPUTE_ALREADY_OPEN',
+  /** The dispute is already resolved. */
+  DISPUTE_WRONG_STATE: 'DISPUTE_WRONG_STATE',
+  /** A party to the dispute tried to vote on it. */
+  DISPUTE_PARTY_CANNOT_VOTE: 'DISPUTE_PARTY_CANNOT_VOTE',
+  /** A reward was settled over a window with no recorded contribution. */
+  NO_CONTRIBUTIONS: 'NO_CONTRIBUTIONS',
+  /** The reward id names no reward distribution. */
+  REWARD_NOT_FOUND: 'REWARD_NOT_FOUND',
+  /** The reward distribution was already released or cancelled. */
+  REWARD_WRONG_STATE: 'REWARD_WRONG_STATE',
+  /** The top-up id names no top-up. */
+  TOPUP_NOT_FOUND: 'TOPUP_NOT_FOUND',
+  /** The payment provider is not configured here or did not answer. */
+  PAYMENT_PROVIDER_UNAVAILABLE: 'PAYMENT_PROVIDER_UNAVAILABLE',
+  /** A webhook's signature is missing, forged or stale. */
+  WEBHOOK_SIGNATURE_INVALID: 'WEBHOOK_SIGNATURE_INVALID',
+  /** The host agent's join code is unknown, used or expired. */
+  AGENT_CODE_INVALID: 'AGENT_CODE_INVALID',
+  /** The GameBoost session id names no session the caller may see. */
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
+  /** The GameBoost session already ended. */
+  SESSION_WRONG_STATE: 'SESSION_WRONG_STATE',
+  /** The machine's agent is not connected. */
+  MACHINE_OFFLINE: 'MACHINE_OFFLINE',
   /** Input failed validation before reaching the domain. */
   VALIDATION_FAILED: 'VALIDATION_FAILED',
 } as const;
