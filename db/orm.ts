@@ -8,6 +8,7 @@ import { Migration0003BotLocale } from './migrations/Migration0003BotLocale.ts';
 import { Migration0004BotNotifications } from './migrations/Migration0004BotNotifications.ts';
 import { Migration0005Prompts } from './migrations/Migration0005Prompts.ts';
 import { Migration0006ChatPresence } from './migrations/Migration0006ChatPresence.ts';
+import { Migration0007Economy } from './migrations/Migration0007Economy.ts';
 
 /** Every migration, in order. Listed here rather than globbed so that the same list runs from TS and from a build. */
 export const migrationsList = [
@@ -17,6 +18,7 @@ export const migrationsList = [
   { name: 'Migration0004BotNotifications', class: Migration0004BotNotifications },
   { name: 'Migration0005Prompts', class: Migration0005Prompts },
   { name: 'Migration0006ChatPresence', class: Migration0006ChatPresence },
+  { name: 'Migration0007Economy', class: Migration0007Economy },
 ];
 
 export function ormOptions(url: string, logger?: Logger): Options {

@@ -55,7 +55,8 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   OWN_OFFER: 'A seller tried to buy their own offer.',
   PRICE_BELOW_MINIMUM: "The price is below the pool's minimum for this kind of offer; details give the minimum.",
   PURCHASE_CAP_REACHED: "The member reached the pool's purchase or rental cap for the period; details give the cap.",
-  RESTRICTED_BY_REPUTATION: "The pool's rules restrict this member (listing, renting or payouts) because of a low score.",
+  RESTRICTED_BY_REPUTATION:
+    "The pool's rules restrict this member (listing, renting or payouts) because of a low score.",
   DEAL_NOT_FOUND: 'The deal id names no deal of the pool.',
   DEAL_WRONG_STATE: 'The deal is not in a state that allows this step (already completed, cancelled or disputed).',
   NOT_DEAL_PARTY: 'Only the buyer, the seller (or an officer, where allowed) may act on a deal.',

@@ -4,6 +4,20 @@ import { machineRoutes } from './machines.ts';
 import { meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
 import { poolRoutes } from './pools.ts';
+import { marketRoutes } from './market.ts';
+import { withdrawalRoutes } from './withdrawals.ts';
+import { disputeRoutes } from './disputes.ts';
+import { rewardRoutes } from './rewards.ts';
 
 /** Every REST v1 operation, in the order the docs list them. */
-export const v1Routes: AnyRoute[] = [...meRoutes, ...poolRoutes, ...memberRoutes, ...holdRoutes, ...machineRoutes];
+export const v1Routes: AnyRoute[] = [
+  ...meRoutes,
+  ...poolRoutes,
+  ...memberRoutes,
+  ...holdRoutes,
+  ...machineRoutes,
+  ...marketRoutes,
+  ...withdrawalRoutes,
+  ...disputeRoutes,
+  ...rewardRoutes,
+];

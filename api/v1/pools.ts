@@ -89,6 +89,11 @@ export const updatePoolSettingsRoute = defineRoute({
     holdTimeoutSeconds: z.int().min(60).max(31_536_000).optional(),
     disputeWindowHours: z.int().min(1).max(8760).optional(),
     machineSlotPriceMicros: NullableMicros.optional(),
+    ownerCutBps: z.int().min(0).max(5000).optional(),
+    membershipFeeMicros: NullableMicros.optional(),
+    minSellerRating: z.int().min(0).max(100).optional(),
+    minBuyerReliability: z.int().min(0).max(100).optional(),
+    minPayoutReliability: z.int().min(0).max(100).optional(),
   }),
   response: { status: 200, description: 'The pool as it is now.', schema: z.object({ pool: PoolSchema }) },
   errors: [

@@ -89,6 +89,11 @@ export const PoolSchema = z.object({
     holdTimeoutSeconds: z.number().int(),
     disputeWindowHours: z.number().int(),
     machineSlotPriceMicros: MicrosOut.nullable(),
+    ownerCutBps: z.number().int(),
+    membershipFeeMicros: MicrosOut.nullable(),
+    minSellerRating: z.number().int(),
+    minBuyerReliability: z.number().int(),
+    minPayoutReliability: z.number().int(),
   }),
 });
 export const poolJson = (pool: PoolView): z.output<typeof PoolSchema> => ({
@@ -102,6 +107,7 @@ export const poolJson = (pool: PoolView): z.output<typeof PoolSchema> => ({
       Object.entries(pool.settings.minPricesMicros).map(([kind, value]) => [kind, value.toString()]),
     ),
     machineSlotPriceMicros: micros(pool.settings.machineSlotPriceMicros),
+    membershipFeeMicros: micros(pool.settings.membershipFeeMicros),
   },
 });
 

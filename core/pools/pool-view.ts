@@ -19,6 +19,16 @@ export interface PoolSettings {
   disputeWindowHours: number;
   /** Price of one extra machine slot; null: slots are not on sale. */
   machineSlotPriceMicros: bigint | null;
+  /** The pool's cut of every marketplace sale, in basis points of the price, paid into the treasury. */
+  ownerCutBps: number;
+  /** What each member pays into the treasury per period when the owner charges membership fees; null: none. */
+  membershipFeeMicros: bigint | null;
+  /** Sellers rated below this (0–100) cannot list offers. */
+  minSellerRating: number;
+  /** Members whose reliability is below this (0–100) cannot buy or rent. */
+  minBuyerReliability: number;
+  /** Members whose reliability is below this (0–100) have payouts (withdrawals) paused. */
+  minPayoutReliability: number;
 }
 
 export interface PoolView {
@@ -57,6 +67,11 @@ interface PoolRow {
   hold_timeout_seconds: number;
   dispute_window_hours: number;
   machine_slot_price_micros: string | null;
+  owner_cut_bps: number;
+  membership_fee_micros: string | null;
+  min_seller_rating: number;
+  min_buyer_reliability: number;
+  min_payout_reliability: number;
 }
 
 const big = (value: string | null): bigint | null => (value === null ? null : BigInt(value));
@@ -67,7 +82,8 @@ export async function loadPoolView(em: EntityManager, poolId: string): Promise<P
     `select p.id, p.name, p.type, p.currency, p.status, p.owner_user_id, p.password_hash is not null as has_password,
             p.discord_guild_id, p.telegram_chat_id, p.created_at, p.rules, p.member_purchase_cap_micros,
             p.member_rental_cap_micros, p.cap_period_hours, p.min_prices, p.withdrawal_quorum, p.hold_timeout_seconds,
-            p.dispute_window_hours, p.machine_slot_price_micros,
+            p.dispute_window_hours, p.machine_slot_price_micros, p.owner_cut_bps, p.membership_fee_micros,
+            p.min_seller_rating, p.min_buyer_reliability, p.min_payout_reliability,
             (select count(*) from pool_members m where m.pool_id = p.id and m.status = 'active') as member_count
        from pools p where p.id = ? and p.status <> 'pending'`,
     [poolId],
@@ -101,6 +117,11 @@ export async function loadPoolView(em: EntityManager, poolId: string): Promise<P
       holdTimeoutSeconds: row.hold_timeout_seconds,
       disputeWindowHours: row.dispute_window_hours,
       machineSlotPriceMicros: big(row.machine_slot_price_micros),
+      ownerCutBps: row.owner_cut_bps,
+      membershipFeeMicros: big(row.membership_fee_micros),
+      minSellerRating: row.min_seller_rating,
+      minBuyerReliability: row.min_buyer_reliability,
+      minPayoutReliability: row.min_payout_reliability,
     },
   };
 }

@@ -89,6 +89,18 @@ export async function updatePoolSettings(
     set('dispute_window_hours', whole('disputeWindowHours', patch.disputeWindowHours, 1, 8760));
   if (patch.machineSlotPriceMicros !== undefined)
     set('machine_slot_price_micros', positive('machineSlotPriceMicros', patch.machineSlotPriceMicros));
+  if (patch.ownerCutBps !== undefined) set('owner_cut_bps', whole('ownerCutBps', patch.ownerCutBps, 0, 5000));
+  if (patch.membershipFeeMicros !== undefined) {
+    if (current.type !== 'premium' && patch.membershipFeeMicros !== null)
+      throw new AppError('VALIDATION_FAILED', 'only premium pools charge a membership fee');
+    set('membership_fee_micros', positive('membershipFeeMicros', patch.membershipFeeMicros));
+  }
+  if (patch.minSellerRating !== undefined)
+    set('min_seller_rating', whole('minSellerRating', patch.minSellerRating, 0, 100));
+  if (patch.minBuyerReliability !== undefined)
+    set('min_buyer_reliability', whole('minBuyerReliability', patch.minBuyerReliability, 0, 100));
+  if (patch.minPayoutReliability !== undefined)
+    set('min_payout_reliability', whole('minPayoutReliability', patch.minPayoutReliability, 0, 100));
 
   const type = patch.type ?? current.type;
   if (patch.type !== undefined) {

@@ -134,6 +134,9 @@ export async function pressPrompt(
         throw new AppError('VALIDATION_FAILED', 'confirm or cancel');
     } else {
       requirePoolRole(await loadPoolAccess(em, actor, prompt.poolId), prompt.audience);
+      // Nobody approves their own request, unless they are the only one who could (payload.selfVote).
+      if (actor.userId === prompt.createdBy && prompt.payload.selfVote !== true)
+        throw new AppError('NOT_HOLD_PARTY', 'you cannot decide your own request');
       if (input.choice !== 'approve' && input.choice !== 'reject')
         throw new AppError('VALIDATION_FAILED', 'approve or reject');
     }
