@@ -30,11 +30,17 @@ export interface BotUser {
 /** An option of a command: typed the same way on both platforms. */
 export interface OptionDef {
   name: string;
-  /** 'pool': one of the sender's pools, autocompleted on Discord, by name on Telegram (for private chats). */
-  type: 'string' | 'member' | 'pool';
+  /**
+   * 'pool': one of the sender's pools, autocompleted on Discord, by name on Telegram (for private chats).
+   * 'offer' / 'deal': an offer of the chat's pool or one of the sender's deals, autocompleted on Discord, by its short
+   * code (#1a2b3c4d) on Telegram.
+   */
+  type: 'string' | 'member' | 'pool' | 'offer' | 'deal';
   required: boolean;
   /** Locale key of its description. */
   descriptionKey: string;
+  /** Free text that may hold spaces: on Telegram it takes the rest of the line (later options are set as name=value). */
+  text?: boolean;
   /** A closed list of values (offered as choices on Discord). */
   choices?: readonly string[];
 }
@@ -47,6 +53,14 @@ export interface Reply {
   followUp?: { kind: 'password'; poolId: string; referralCode?: string };
   /** Buttons under the message: a prompt to confirm, approve or vote (bots/prompts.ts renders them). */
   prompt?: { id: string; audience: 'creator' | 'member' | 'officer' | 'owner' };
+  /** Rows of buttons that run commands (bots/actions.ts): buy this offer, next page, vote… */
+  buttons?: Button[][];
+}
+
+/** A button: its label and its data (a prompt choice, or a command to run — bots/actions.ts). */
+export interface Button {
+  label: string;
+  data: string;
 }
 
 export interface CommandContext {
@@ -109,13 +123,22 @@ export async function myPools(ctx: Pick<CommandContext, 'app' | 'actor'>): Promi
 export async function personalPool(ctx: CommandContext, named: string | undefined): Promise<{ poolId: string }> {
   if (ctx.chat.chatId !== null) return chatPool(ctx);
   const pools = await myPools(ctx);
-  const wanted = named?.trim().toLowerCase();
+  const raw = named?.trim().toLowerCase();
+  // Buttons carry ids without dashes (Telegram allows 64 bytes of data).
+  const wanted = raw && /^[0-9a-f]{32}$/.test(raw) ? expandId(raw) : raw;
   const matches = wanted ? pools.filter((p) => p.id === wanted || p.name.toLowerCase() === wanted) : pools;
   const only = matches.length === 1 ? matches[0] : undefined;
   if (only) return { poolId: only.id };
   if (pools.length === 0) throw new BotRefusal('dm-no-pools');
   throw new BotRefusal('dm-choose-pool', { pools: pools.map((p) => p.name).join(', '), first: pools[0]?.name ?? '' });
 }
+
+/** A UUID written without dashes, as buttons carry it, written with them again. */
+export const expandId = (hex: string): string =>
+  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+
+/** A UUID without dashes, for button data. */
+export const compactId = (id: string): string => id.replace(/-/g, '');
 
 /** A refusal that is not a business error code: a locale key and its arguments. */
 export class BotRefusal extends Error {

@@ -25,7 +25,8 @@ function load(locale: Locale): FluentBundle {
   for (const file of localeFiles(locale)) {
     // A key defined twice across files is a bug, not an override.
     const errors = bundle.addResource(new FluentResource(file.text));
-    if (errors.length > 0) throw new Error(`locales/${locale}/${file.name}: ${errors.map((e) => e.message).join('; ')}`);
+    if (errors.length > 0)
+      throw new Error(`locales/${locale}/${file.name}: ${errors.map((e) => e.message).join('; ')}`);
   }
   return bundle;
 }

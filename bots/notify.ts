@@ -1,13 +1,27 @@
 import type { AppContext } from '../core/context.ts';
 import type { BusEvent } from '../events/bus.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { Platform } from './command.ts';
+import type { Button, Platform } from './command.ts';
+import { notifyEconomy } from './notify-economy.ts';
 import { formatAmount, t, type Args, type Locale } from './i18n.ts';
 
 /** How a bot reaches people: a private message, and a post in a pool's chat. */
 export interface Outbound {
-  direct(externalUserId: string, text: string): Promise<void>;
-  post(chatId: string, text: string): Promise<void>;
+  direct(externalUserId: string, text: string, buttons?: Button[][]): Promise<void>;
+  post(chatId: string, text: string, buttons?: Button[][]): Promise<void>;
+}
+
+/** What an event handler gets: send privately to a person, post in the pool's chats, name a person. */
+export interface NotifyHelpers {
+  pool: { name: string; currency: string; locale: Locale };
+  direct(
+    userId: unknown,
+    key: string,
+    args: (locale: Locale) => Args,
+    buttons?: (locale: Locale) => Button[][],
+  ): Promise<void>;
+  post(key: string, args: Args): Promise<void>;
+  nameOf(userId: unknown): Promise<string>;
 }
 
 interface Person {
@@ -34,7 +48,12 @@ export function createNotifier(options: {
     if (!pool) return;
     const amount = (locale: Locale) =>
       formatAmount(locale, BigInt(typeof p.amountMicros === 'string' ? p.amountMicros : '0'));
-    const direct = async (userId: unknown, key: string, args: (locale: Locale) => Args) => {
+    const direct = async (
+      userId: unknown,
+      key: string,
+      args: (locale: Locale) => Args,
+      buttons?: (locale: Locale) => Button[][],
+    ) => {
       if (typeof userId !== 'string') return;
       const person = await personOf(app, userId);
       if (!person) return;
@@ -45,6 +64,7 @@ export function createNotifier(options: {
           .direct(
             identity.externalId,
             t(person.locale, key, { pool: pool.name, currency: pool.currency, ...args(person.locale) }),
+            buttons?.(person.locale),
           )
           .catch((error: unknown) =>
             options.logger.warn({ err: error, eventId: event.id }, 'notification not delivered'),
@@ -67,6 +87,8 @@ export function createNotifier(options: {
     const nameOf = async (userId: unknown) =>
       typeof userId === 'string' ? ((await personOf(app, userId))?.name ?? '?') : '?';
 
+    // Holds of the marketplace, withdrawals and rewards have messages of their own (bots/notify-economy.ts).
+    if (event.type.startsWith('Hold') && p.code !== 'hold') return;
     switch (event.type) {
       case 'HoldCreated': {
         const payer = await nameOf(p.debitUserId);
@@ -103,6 +125,7 @@ export function createNotifier(options: {
         });
         return;
       default:
+        await notifyEconomy(app, event, { pool, direct, post, nameOf });
         return;
     }
   };

@@ -6,8 +6,9 @@ import { TELEGRAM_WEBHOOK_PATH, telegramWebhookRouter } from './telegram/webhook
 import { createNotifier, type Outbound } from './notify.ts';
 import type { Platform } from '../cli/platform.ts';
 import type { Logger } from '../lib/logger.ts';
-import { createDiscordBot, registerDiscordCommands } from './discord/bot.ts';
-import { createTelegramBot, registerTelegramCommands } from './telegram/bot.ts';
+import { componentsOf, createDiscordBot, registerDiscordCommands } from './discord/bot.ts';
+import { createTelegramBot, keyboardOf, registerTelegramCommands } from './telegram/bot.ts';
+import type { Button } from './command.ts';
 
 /**
  * Starts the bots whose tokens are set: Telegram by long polling (grammY's runner: updates of different chats run
@@ -87,18 +88,20 @@ export async function startBots(
   const outbound: Partial<Record<'telegram' | 'discord', Outbound>> = {};
   if (telegramBot) {
     const api = telegramBot.api;
+    const markup = (buttons?: Button[][]) => ({ reply_markup: keyboardOf('en', { buttons }) });
     outbound.telegram = {
-      direct: async (id, text) => void (await api.sendMessage(id, text)),
-      post: async (chatId, text) => void (await api.sendMessage(chatId, text)),
+      direct: async (id, text, buttons) => void (await api.sendMessage(id, text, markup(buttons))),
+      post: async (chatId, text, buttons) => void (await api.sendMessage(chatId, text, markup(buttons))),
     };
   }
   if (discord) {
     const client = discord;
     outbound.discord = {
-      direct: async (id, text) => void (await client.users.send(id, text)),
-      post: async (channelId, text) => {
+      direct: async (id, text, buttons) =>
+        void (await client.users.send(id, { content: text, components: componentsOf('en', { buttons }) })),
+      post: async (channelId, text, buttons) => {
         const channel = await client.channels.fetch(channelId);
-        if (channel?.isSendable()) await channel.send(text);
+        if (channel?.isSendable()) await channel.send({ content: text, components: componentsOf('en', { buttons }) });
       },
     };
   }

@@ -42,10 +42,9 @@ async function verified(poolId: string): Promise<void> {
   assert.ok(report.ok, JSON.stringify(report));
 }
 
-async function poolWith(names: string[], type: 'public' | 'premium' = 'public') {
+async function poolWith(names: string[]) {
   const [owner, ...members] = await Promise.all(names.map((name) => api.user(name)));
   if (!owner) throw new Error('no owner');
-  if (type === 'premium') await fund(db, { poolId: null, currency: 'PRC' }, owner.userId, 0n).catch(() => undefined);
   const created = await ok(
     api.call('POST', '/api/v1/pools', { token: owner.token, body: { name: `pool of ${names[0]}`, type: 'public' } }),
     201,
@@ -209,7 +208,7 @@ describe('marketplace', () => {
 
 describe('withdrawals', () => {
   test('a member earns by contribution, withdraws, two officers approve, the owner pays and records it', async () => {
-    const { poolId, currency, owner, members } = await poolWith(['wd-owner', 'wd-officer', 'wd-miner']);
+    const { poolId, owner, members } = await poolWith(['wd-owner', 'wd-officer', 'wd-miner']);
     const [officer, miner] = members as [{ userId: string; token: string }, { userId: string; token: string }];
     await ok(
       api.call('PUT', `/api/v1/pools/${poolId}/members/${officer.userId}/role`, {

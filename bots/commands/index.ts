@@ -11,6 +11,14 @@ import { machines } from './machines.ts';
 import { officer } from './officer.ts';
 import { pool } from './pool.ts';
 import { slots } from './slots.ts';
+import { market } from './market.ts';
+import { sell } from './sell.ts';
+import { buy } from './buy.ts';
+import { deal } from './deal.ts';
+import { dispute } from './dispute.ts';
+import { withdraw } from './withdraw.ts';
+import { reward } from './reward.ts';
+import { rating } from './rating.ts';
 
 /** Every command, as both bots offer them (in this order in menus and /help). */
 export const commands: CommandDef[] = [
@@ -22,6 +30,14 @@ export const commands: CommandDef[] = [
   invite,
   machines,
   slots,
+  market,
+  sell,
+  buy,
+  deal,
+  dispute,
+  withdraw,
+  reward,
+  rating,
   officer,
   link,
   language,

@@ -25,6 +25,22 @@ function settingPatch(setting: string, value: string): PoolSettingsPatch | null 
       if (!parsed.ok) throw new BotRefusal('amount-invalid', { input: value });
       return { machineSlotPriceMicros: parsed.value };
     }
+    case 'owner-cut-percent': {
+      const percent = /^\d{1,2}(\.\d{1,2})?$/.exec(value) ? Math.round(Number(value) * 100) : Number.NaN;
+      return { ownerCutBps: percent };
+    }
+    case 'membership-fee': {
+      if (value === '' || value === '0' || value.toLowerCase() === 'none') return { membershipFeeMicros: null };
+      const parsed = parseAmountToMicros(value);
+      if (!parsed.ok) throw new BotRefusal('amount-invalid', { input: value });
+      return { membershipFeeMicros: parsed.value };
+    }
+    case 'min-seller-rating':
+      return { minSellerRating: whole(value) };
+    case 'min-buyer-reliability':
+      return { minBuyerReliability: whole(value) };
+    case 'min-payout-reliability':
+      return { minPayoutReliability: whole(value) };
     default:
       return null;
   }
@@ -67,7 +83,18 @@ export const pool: CommandDef = {
           type: 'string',
           required: false,
           descriptionKey: 'cmd-pool-settings-opt-setting',
-          choices: ['rules', 'quorum', 'slot-price', 'hold-hours', 'dispute-hours'],
+          choices: [
+            'rules',
+            'quorum',
+            'slot-price',
+            'hold-hours',
+            'dispute-hours',
+            'owner-cut-percent',
+            'membership-fee',
+            'min-seller-rating',
+            'min-buyer-reliability',
+            'min-payout-reliability',
+          ],
         },
         { name: 'value', type: 'string', required: false, descriptionKey: 'cmd-pool-settings-opt-value' },
       ],
@@ -96,6 +123,14 @@ export const pool: CommandDef = {
               s.machineSlotPriceMicros === null
                 ? ctx.t('pool-settings-none')
                 : `${formatAmount(ctx.locale, s.machineSlotPriceMicros)} ${view.currency}`,
+            ownerCut: s.ownerCutBps / 100,
+            membershipFee:
+              s.membershipFeeMicros === null
+                ? ctx.t('pool-settings-none')
+                : `${formatAmount(ctx.locale, s.membershipFeeMicros)} ${view.currency}`,
+            minSellerRating: s.minSellerRating,
+            minBuyerReliability: s.minBuyerReliability,
+            minPayoutReliability: s.minPayoutReliability,
           },
           { private: true },
         );

@@ -34,6 +34,7 @@ import {
   type Reply,
 } from '../command.ts';
 import { commands } from '../commands/index.ts';
+import { parseAction, shortCode } from '../actions.ts';
 import { joinWithPassword } from '../commands/join.ts';
 import { errorMessage, pickLocale, t, type Locale } from '../i18n.ts';
 import type { Prompt } from '../../core/prompts/prompts.ts';
@@ -72,7 +73,7 @@ async function answer(
   reply: Reply,
   locale: Locale = 'en',
 ): Promise<void> {
-  const components = reply.prompt ? [promptRow(locale, reply.prompt)] : [];
+  const components = componentsOf(locale, reply);
   if (interaction.deferred) {
     await interaction.editReply({ content: reply.text, components });
     return;
@@ -82,6 +83,25 @@ async function answer(
     components,
     flags: reply.private ? MessageFlags.Ephemeral : undefined,
   });
+}
+
+/** A reply's buttons as Discord action rows: the prompt's choices first, then its own rows (5 rows of 5 at most). */
+export function componentsOf(locale: Locale, reply: Pick<Reply, 'prompt' | 'buttons'>) {
+  const rows = reply.prompt ? [promptRow(locale, reply.prompt)] : [];
+  for (const row of reply.buttons ?? [])
+    rows.push(
+      new ActionRowBuilder<ButtonBuilder>().addComponents(
+        row
+          .slice(0, 5)
+          .map((button) =>
+            new ButtonBuilder()
+              .setCustomId(button.data)
+              .setLabel(button.label.slice(0, 80))
+              .setStyle(ButtonStyle.Secondary),
+          ),
+      ),
+    );
+  return rows.slice(0, 5);
 }
 
 function promptRow(locale: Locale, prompt: NonNullable<Reply['prompt']>) {
@@ -235,13 +255,40 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
       .catch((error: unknown) => options.logger.warn({ err: error, guildId: guild.id }, 'could not greet a new guild'));
   });
 
+  // A button that runs a command (buy, next page, vote): private answers are ephemeral, others replace the message.
+  const runActionButton = async (interaction: ButtonInteraction, locale: Locale) => {
+    const action = parseAction(interaction.customId);
+    const def = action ? commands.find((c) => c.name === action.command) : undefined;
+    if (!action || !def) return;
+    const app = options.appContext();
+    const reply = await runCommand(def, action.subcommand, action.args, {
+      app,
+      user: userOf(interaction),
+      chat: { platform: 'discord', chatId: interaction.guildId, isChatAdmin: false, channelId: interaction.channelId },
+      idempotencyKey: `dc:${interaction.id}`,
+      publicUrl: options.publicUrl,
+      resolveMember: async () => null,
+      logger: options.logger,
+    });
+    if (reply.private)
+      await interaction.reply({
+        content: reply.text,
+        components: componentsOf(locale, reply),
+        flags: MessageFlags.Ephemeral,
+      });
+    else await interaction.update({ content: reply.text, components: componentsOf(locale, reply) });
+  };
+
   // Approval, vote and confirmation buttons: the custom id names a prompt; state and roles are checked in core.
   const runButton = async (interaction: ButtonInteraction) => {
     const app = options.appContext();
     const user = userOf(interaction);
     const { locale } = await resolveActor(app, user);
     const outcome = await handlePress(app, user, interaction.customId, locale);
-    if (!outcome) return;
+    if (!outcome) {
+      await runActionButton(interaction, locale);
+      return;
+    }
     if (!outcome.state) {
       await interaction.reply({ content: outcome.notice, flags: MessageFlags.Ephemeral });
       return;
@@ -256,10 +303,14 @@ export function createDiscordBot(options: DiscordBotOptions): Client {
   // Autocomplete of the `pool` option: the sender's pools whose name contains what they typed (up to 25).
   const runAutocomplete = async (interaction: AutocompleteInteraction) => {
     const focused = interaction.options.getFocused(true);
-    if (focused.name !== 'pool') return interaction.respond([]);
     const app = options.appContext();
     const { actor } = await resolveActor(app, userOf(interaction));
     const typed = focused.value.toLowerCase();
+    if (focused.name === 'offer' || focused.name === 'deal') {
+      const choices = await economyChoices(app, actor, interaction.guildId, focused.name, typed);
+      return interaction.respond(choices);
+    }
+    if (focused.name !== 'pool') return interaction.respond([]);
     const pools = (await myPools({ app, actor })).filter((p) => p.name.toLowerCase().includes(typed)).slice(0, 25);
     await interaction.respond(pools.map((p) => ({ name: p.name.slice(0, 100), value: p.id })));
   };
@@ -296,7 +347,7 @@ export async function sendDiscordPrompt(
 
 function optionJson(option: OptionDef) {
   return {
-    ...(option.type === 'pool' ? { autocomplete: true } : {}),
+    ...(option.type === 'pool' || option.type === 'offer' || option.type === 'deal' ? { autocomplete: true } : {}),
     type: option.type === 'member' ? ApplicationCommandOptionType.User : ApplicationCommandOptionType.String,
     name: option.name,
     description: t('en', option.descriptionKey).slice(0, 100),
@@ -336,4 +387,35 @@ export async function registerDiscordCommands(options: {
     ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
     : Routes.applicationCommands(options.applicationId);
   await rest.put(route, { body: commandsJson() });
+}
+
+/**
+ * Autocomplete for offers (the guild pool's active offers) and deals (the sender's open deals there), matched on the
+ * typed text against title or short code; the value is the id.
+ */
+async function economyChoices(
+  app: AppContext,
+  actor: { userId: string },
+  guildId: string | null,
+  kind: 'offer' | 'deal',
+  typed: string,
+): Promise<{ name: string; value: string }[]> {
+  if (!guildId) return [];
+  const rows =
+    kind === 'offer'
+      ? await app.em.execute<{ id: string; label: string }[]>(
+          `select o.id, o.title || ' · ' || o.kind as label from offers o join pools p on p.id = o.pool_id
+            where p.discord_guild_id = ? and o.status = 'active' and (o.title ilike ? or replace(o.id::text, '-', '') like ?)
+            order by o.price_micros limit 25`,
+          [guildId, `%${typed}%`, `%${typed}%`],
+        )
+      : await app.em.execute<{ id: string; label: string }[]>(
+          `select d.id, o.title || ' · ' || d.status as label from deals d join offers o on o.id = d.offer_id
+             join pools p on p.id = d.pool_id
+            where p.discord_guild_id = ? and (d.buyer_user_id = ? or d.seller_user_id = ?)
+              and d.status in ('reserved', 'delivered', 'disputed') and (o.title ilike ? or replace(d.id::text, '-', '') like ?)
+            order by d.id desc limit 25`,
+          [guildId, actor.userId, actor.userId, `%${typed}%`, `%${typed}%`],
+        );
+  return rows.map((row) => ({ name: `#${shortCode(row.id)} ${row.label}`.slice(0, 100), value: row.id }));
 }

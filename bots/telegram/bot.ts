@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, InlineKeyboard, type Context } from 'grammy';
 import type { Prompt } from '../../core/prompts/prompts.ts';
 import { handlePress, promptButtons, promptState } from '../prompts.ts';
+import { parseAction } from '../actions.ts';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AppContext } from '../../core/context.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -64,15 +65,28 @@ export function parseArgs(
     options = (subcommand && def.subcommands[subcommand]?.options) || [];
   }
   const args: Record<string, string | undefined> = {};
-  options.forEach((option, index) => {
-    if (index === options.length - 1) {
+  // `name=value` words set options by name anywhere (pool=Night, quantity=3); the rest fill options in order.
+  const names = new Set(options.map((option) => option.name));
+  rest = rest
+    .split(/\s+/)
+    .filter((word) => {
+      const named = /^([a-z-]+)=(.+)$/.exec(word);
+      if (!named?.[1] || !names.has(named[1])) return true;
+      args[named[1]] = named[2];
+      return false;
+    })
+    .join(' ');
+  const positional = options.filter((option) => args[option.name] === undefined);
+  for (const [index, option] of positional.entries()) {
+    // Free text (a title, a statement) takes the rest of the line; so does the last option.
+    if (option.text || index === positional.length - 1) {
       args[option.name] = rest || undefined;
-      return;
+      break;
     }
     const [head = '', ...tail] = rest.split(/\s+/);
     args[option.name] = head || undefined;
     rest = tail.join(' ');
-  });
+  }
   return { subcommand, args };
 }
 
@@ -97,9 +111,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   const deliver = async (ctx: Context, locale: Locale, reply: Reply) => {
     const chat = ctx.chat;
     if (!chat || !ctx.from) return;
-    const keyboard = reply.prompt ? new InlineKeyboard() : undefined;
-    for (const button of reply.prompt ? promptButtons(locale, reply.prompt) : [])
-      keyboard?.text(button.label, button.data);
+    const keyboard = keyboardOf(locale, reply);
     if (!reply.private || chat.type === 'private') {
       await ctx.reply(reply.text, {
         reply_parameters: ctx.msg ? { message_id: ctx.msg.message_id, allow_sending_without_reply: true } : undefined,
@@ -274,6 +286,38 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   });
 
   // Approval, vote and confirmation buttons: the data names a prompt; state and roles are checked in core.
+  // A button that runs a command (buy, next page, vote): private answers go to the private chat, others replace
+  // the message the button was on (paging through the marketplace edits the list in place).
+  const runActionButton = async (ctx: Context, user: BotUser, locale: Locale) => {
+    const action = parseAction(ctx.callbackQuery?.data ?? '');
+    const def = action ? commands.find((c) => c.name === action.command) : undefined;
+    if (!action || !def || !ctx.chat) {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    const app = options.appContext();
+    const reply = await runCommand(def, action.subcommand, action.args, {
+      app,
+      user,
+      chat: {
+        platform: 'telegram',
+        chatId: ctx.chat.type === 'private' ? null : String(ctx.chat.id),
+        isChatAdmin: false,
+      },
+      idempotencyKey: `tg:${ctx.update.update_id}`,
+      publicUrl: options.publicUrl,
+      resolveMember: (value) => resolveTelegramMember(app, ctx, value),
+      logger: options.logger,
+    });
+    if (reply.private) {
+      await ctx.answerCallbackQuery({ text: reply.prompt || reply.buttons ? undefined : reply.text.slice(0, 200) });
+      if (reply.prompt || reply.buttons || reply.text.length > 200) await deliver(ctx, locale, reply);
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(reply.text, { reply_markup: keyboardOf(locale, reply) ?? { inline_keyboard: [] } });
+  };
+
   bot.on('callback_query:data', async (ctx) => {
     const user = botUser(ctx);
     if (!user) return;
@@ -281,7 +325,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     const { locale } = await resolveActor(app, user);
     const outcome = await handlePress(app, user, ctx.callbackQuery.data, locale);
     if (!outcome) {
-      await ctx.answerCallbackQuery();
+      await runActionButton(ctx, user, locale);
       return;
     }
     await ctx.answerCallbackQuery({ text: outcome.notice.slice(0, 200) });
@@ -314,6 +358,21 @@ async function resolveTelegramMember(app: AppContext, ctx: Context, value: strin
         [value.replace(/^@/, '')],
       );
   return rows[0]?.user_id ?? null;
+}
+
+/** The inline keyboard of a reply: its prompt's buttons on one row, then its own rows. */
+export function keyboardOf(locale: Locale, reply: Pick<Reply, 'prompt' | 'buttons'>): InlineKeyboard | undefined {
+  if (!reply.prompt && !reply.buttons?.length) return undefined;
+  const keyboard = new InlineKeyboard();
+  if (reply.prompt) {
+    for (const button of promptButtons(locale, reply.prompt)) keyboard.text(button.label, button.data);
+    keyboard.row();
+  }
+  for (const row of reply.buttons ?? []) {
+    for (const button of row) keyboard.text(button.label, button.data);
+    keyboard.row();
+  }
+  return keyboard;
 }
 
 /** Posts a prompt (its text, a state line, its buttons) in a chat. */

@@ -206,7 +206,7 @@ button-closed = This is already decided or expired; nothing changed.
 
 ## Pool settings
 cmd-pool-settings = See or change this pool's settings (owner)
-cmd-pool-settings-opt-setting = rules, quorum, slot-price, hold-hours or dispute-hours
+cmd-pool-settings-opt-setting = Which setting to change
 cmd-pool-settings-opt-value = The new value (empty shows the settings)
 pool-settings =
     Settings of { $pool }:
@@ -214,10 +214,12 @@ pool-settings =
     withdrawal quorum: { $quorum }
     hold timeout: { $holdHours } h · dispute window: { $disputeHours } h
     machine slot price: { $slotPrice }
+    pool's cut of sales: { $ownerCut }% · membership fee: { $membershipFee }
+    restrictions: listing below rating { $minSellerRating }, buying below reliability { $minBuyerReliability }, payouts below reliability { $minPayoutReliability }
     Change one with /pool settings <setting> <value>.
 pool-settings-none = none
 pool-settings-changed = Saved: { $setting } is now { $value }.
-pool-settings-unknown = I know these settings: rules, quorum, slot-price, hold-hours, dispute-hours.
+pool-settings-unknown = I know these settings: rules, quorum, slot-price, hold-hours, dispute-hours, owner-cut-percent, membership-fee, min-seller-rating, min-buyer-reliability, min-payout-reliability.
 
 ## Machine slots
 cmd-slots = Buy extra machine slots at this pool's price

@@ -209,7 +209,7 @@ button-closed = Это уже решено или истекло; ничего �
 
 ## Настройки пула
 cmd-pool-settings = Посмотреть или изменить настройки пула (владелец)
-cmd-pool-settings-opt-setting = rules, quorum, slot-price, hold-hours или dispute-hours
+cmd-pool-settings-opt-setting = Какую настройку изменить
 cmd-pool-settings-opt-value = Новое значение (пусто — показать настройки)
 pool-settings =
     Настройки { $pool }:
@@ -217,10 +217,12 @@ pool-settings =
     кворум для выводов: { $quorum }
     срок удержания: { $holdHours } ч · окно споров: { $disputeHours } ч
     цена места для машины: { $slotPrice }
+    доля пула с продаж: { $ownerCut }% · членский взнос: { $membershipFee }
+    ограничения: выставлять — от рейтинга { $minSellerRating }, покупать — от надёжности { $minBuyerReliability }, выплаты — от надёжности { $minPayoutReliability }
     Изменить: /pool settings <настройка> <значение>.
 pool-settings-none = нет
 pool-settings-changed = Сохранено: { $setting } теперь { $value }.
-pool-settings-unknown = Я знаю такие настройки: rules, quorum, slot-price, hold-hours, dispute-hours.
+pool-settings-unknown = Я знаю такие настройки: rules, quorum, slot-price, hold-hours, dispute-hours, owner-cut-percent, membership-fee, min-seller-rating, min-buyer-reliability, min-payout-reliability.
 
 ## Места для машин
 cmd-slots = Купить дополнительные места для машин по цене пула
