@@ -7,6 +7,8 @@ import { formatAmount, t, type Locale } from './i18n.ts';
 import type { NotifyHelpers } from './notify.ts';
 import { promptButtons, promptState } from './prompts.ts';
 
+/** A payload field as text: strings as they are, anything else empty. */
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const micros = (value: unknown): bigint => BigInt(typeof value === 'string' && /^-?\d+$/.test(value) ? value : '0');
 const money = (locale: Locale, value: unknown) => formatAmount(locale, micros(value));
 
@@ -18,7 +20,7 @@ export async function notifyEconomy(app: AppContext, event: BusEvent, h: NotifyH
   const p = event.payload;
   const code = (id: unknown) => shortCode(String(id));
   const deal = (locale: Locale) => ({
-    title: String(p.title ?? ''),
+    title: text(p.title),
     code: code(p.dealId),
     amount: money(locale, p.amountMicros),
   });
@@ -85,7 +87,7 @@ export async function notifyEconomy(app: AppContext, event: BusEvent, h: NotifyH
           (locale) => ({
             ...deal(locale),
             opener,
-            statement: String(p.statement ?? ''),
+            statement: text(p.statement),
             dispute: code(p.disputeId),
             quorum: Number(p.quorum ?? 1),
           }),
@@ -97,7 +99,7 @@ export async function notifyEconomy(app: AppContext, event: BusEvent, h: NotifyH
         opener,
         dispute: code(p.disputeId),
       }));
-      await h.post('notify-dispute-posted', { title: String(p.title ?? ''), dispute: code(p.disputeId) });
+      await h.post('notify-dispute-posted', { title: text(p.title), dispute: code(p.disputeId) });
       return;
     }
     case 'DisputeResolved':
@@ -140,7 +142,7 @@ export async function notifyEconomy(app: AppContext, event: BusEvent, h: NotifyH
         (locale) => ({
           amount: money(locale, p.amountMicros),
           code: code(p.withdrawalId),
-          reference: String(p.reference ?? ''),
+          reference: text(p.reference),
         }),
       );
       return;
@@ -152,9 +154,7 @@ export async function notifyEconomy(app: AppContext, event: BusEvent, h: NotifyH
           event.type === 'RewardsHeld' ? 'notify-reward-held' : 'notify-reward-released',
           (locale) => ({
             amount: money(locale, share.amountMicros),
-            release: String(p.releaseAt ?? '')
-              .slice(0, 16)
-              .replace('T', ' '),
+            release: text(p.releaseAt).slice(0, 16).replace('T', ' '),
           }),
         );
       return;

@@ -6,9 +6,8 @@ import { TELEGRAM_WEBHOOK_PATH, telegramWebhookRouter } from './telegram/webhook
 import { createNotifier, type Outbound } from './notify.ts';
 import type { Platform } from '../cli/platform.ts';
 import type { Logger } from '../lib/logger.ts';
-import { componentsOf, createDiscordBot, registerDiscordCommands } from './discord/bot.ts';
-import { createTelegramBot, keyboardOf, registerTelegramCommands } from './telegram/bot.ts';
-import type { Button } from './command.ts';
+import { createDiscordBot, discordOutbound, registerDiscordCommands } from './discord/bot.ts';
+import { createTelegramBot, registerTelegramCommands, telegramOutbound } from './telegram/bot.ts';
 
 /**
  * Starts the bots whose tokens are set: Telegram by long polling (grammY's runner: updates of different chats run
@@ -86,25 +85,8 @@ export async function startBots(
     }
   }
   const outbound: Partial<Record<'telegram' | 'discord', Outbound>> = {};
-  if (telegramBot) {
-    const api = telegramBot.api;
-    const markup = (buttons?: Button[][]) => ({ reply_markup: keyboardOf('en', { buttons }) });
-    outbound.telegram = {
-      direct: async (id, text, buttons) => void (await api.sendMessage(id, text, markup(buttons))),
-      post: async (chatId, text, buttons) => void (await api.sendMessage(chatId, text, markup(buttons))),
-    };
-  }
-  if (discord) {
-    const client = discord;
-    outbound.discord = {
-      direct: async (id, text, buttons) =>
-        void (await client.users.send(id, { content: text, components: componentsOf('en', { buttons }) })),
-      post: async (channelId, text, buttons) => {
-        const channel = await client.channels.fetch(channelId);
-        if (channel?.isSendable()) await channel.send({ content: text, components: componentsOf('en', { buttons }) });
-      },
-    };
-  }
+  if (telegramBot) outbound.telegram = telegramOutbound(telegramBot);
+  if (discord) outbound.discord = discordOutbound(discord);
   // One consumer group for every bots process: each event becomes its messages once.
   const unsubscribe =
     telegramBot || discord

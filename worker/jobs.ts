@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { purgeIdempotencyRecords } from '../api/rest/idempotency.ts';
 import type { AppContext } from '../core/context.ts';
 import { settleSlotPurchases } from '../core/machines/buy-machine-slots.ts';
+import { settleDeals } from '../core/market/settle-deals.ts';
+import { settleResolvedDisputes } from '../core/disputes/settle-dispute.ts';
+import { releaseDueRewards } from '../core/rewards/release-reward.ts';
+import { expireWithdrawals } from '../core/withdrawals/expire-withdrawals.ts';
 import { settlePendingPools } from '../core/pools/create-pool.ts';
 import { expireDueHolds } from '../core/ledger/expire-due-holds.ts';
 import type { LedgerContext } from '../core/ledger/context.ts';
@@ -81,4 +85,20 @@ export const purgeIdempotencyJob: JobDefinition<Record<string, never>> = {
   },
 };
 
-export const jobs = [expireHoldsJob, checkpointJob, settleSagasJob, purgeIdempotencyJob] as const;
+export const economyJob: JobDefinition<Record<string, never>> = {
+  name: 'economy.settle',
+  schema: z.object({}).strict(),
+  everySeconds: () => 30,
+  async handler(ctx) {
+    // Deals past their dispute window complete, undelivered ones expire; withdrawals nobody decided expire; disputes
+    // and rewards a crash left half-posted finish; held rewards whose hold period passed are paid.
+    const deals = await settleDeals(ctx.app);
+    const withdrawals = await expireWithdrawals(ctx.app);
+    const disputes = await settleResolvedDisputes(ctx.app);
+    const rewards = await releaseDueRewards(ctx.app);
+    if (deals.completed + deals.expired + deals.recovered + withdrawals + disputes + rewards > 0)
+      ctx.logger.info({ deals, withdrawals, disputes, rewards }, 'economy settled');
+  },
+};
+
+export const jobs = [expireHoldsJob, checkpointJob, settleSagasJob, purgeIdempotencyJob, economyJob] as const;

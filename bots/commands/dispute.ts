@@ -15,9 +15,9 @@ const OUTCOMES = ['full', 'half', 'partial', 'payout'] as const;
 export function disputeVoteButtons(locale: Locale, disputeId: string): Button[] {
   const id = compactId(disputeId);
   return [
-    actionButton(t(locale, 'dispute-button-full'), 'dispute', 'vote', { id, outcome: 'full' }),
-    actionButton(t(locale, 'dispute-button-half'), 'dispute', 'vote', { id, outcome: 'half' }),
-    actionButton(t(locale, 'dispute-button-payout'), 'dispute', 'vote', { id, outcome: 'payout' }),
+    actionButton(t(locale, 'dispute-button-full'), 'dispute', 'vote', { id, choice: 'full' }),
+    actionButton(t(locale, 'dispute-button-half'), 'dispute', 'vote', { id, choice: 'half' }),
+    actionButton(t(locale, 'dispute-button-payout'), 'dispute', 'vote', { id, choice: 'payout' }),
   ];
 }
 
@@ -59,7 +59,7 @@ export const dispute: CommandDef = {
       options: [
         { name: 'id', type: 'string', required: true, descriptionKey: 'cmd-dispute-opt-id' },
         {
-          name: 'outcome',
+          name: 'choice',
           type: 'string',
           required: true,
           descriptionKey: 'cmd-dispute-opt-outcome',
@@ -70,7 +70,7 @@ export const dispute: CommandDef = {
       ],
       async run(ctx, args) {
         const disputeId = await resolveId(ctx, 'disputes', args.id, args.pool);
-        const outcome = required(args, 'outcome');
+        const outcome = required(args, 'choice');
         if (!OUTCOMES.includes(outcome as (typeof OUTCOMES)[number]))
           throw new AppError('VALIDATION_FAILED', 'outcome: full, half, partial or payout');
         const current = await getDispute(ctx.app, ctx.actor, { disputeId });

@@ -35,6 +35,7 @@ import {
 } from '../command.ts';
 import { commands } from '../commands/index.ts';
 import { parseAction, shortCode } from '../actions.ts';
+import type { Outbound } from '../notify.ts';
 import { joinWithPassword } from '../commands/join.ts';
 import { errorMessage, pickLocale, t, type Locale } from '../i18n.ts';
 import type { Prompt } from '../../core/prompts/prompts.ts';
@@ -83,6 +84,18 @@ async function answer(
     components,
     flags: reply.private ? MessageFlags.Ephemeral : undefined,
   });
+}
+
+/** How notifications reach people and channels on Discord, with their buttons. */
+export function discordOutbound(client: Client): Outbound {
+  return {
+    direct: async (id, text, buttons) =>
+      void (await client.users.send(id, { content: text, components: componentsOf('en', { buttons }) })),
+    post: async (channelId, text, buttons) => {
+      const channel = await client.channels.fetch(channelId);
+      if (channel?.isSendable()) await channel.send({ content: text, components: componentsOf('en', { buttons }) });
+    },
+  };
 }
 
 /** A reply's buttons as Discord action rows: the prompt's choices first, then its own rows (5 rows of 5 at most). */

@@ -6,7 +6,8 @@ import { parseAction } from '../actions.ts';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AppContext } from '../../core/context.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { runCommand, type BotUser, type ChatInfo, type CommandDef, type Reply } from '../command.ts';
+import { runCommand, type BotUser, type Button, type ChatInfo, type CommandDef, type Reply } from '../command.ts';
+import type { Outbound } from '../notify.ts';
 import { commands } from '../commands/index.ts';
 import { joinOrAskPassword, joinWithPassword } from '../commands/join.ts';
 import { resolveActor } from '../command.ts';
@@ -358,6 +359,15 @@ async function resolveTelegramMember(app: AppContext, ctx: Context, value: strin
         [value.replace(/^@/, '')],
       );
   return rows[0]?.user_id ?? null;
+}
+
+/** How notifications reach people and groups on Telegram, with their buttons. */
+export function telegramOutbound(bot: Bot): Outbound {
+  const markup = (buttons?: Button[][]) => ({ reply_markup: keyboardOf('en', { buttons }) });
+  return {
+    direct: async (id, text, buttons) => void (await bot.api.sendMessage(id, text, markup(buttons))),
+    post: async (chatId, text, buttons) => void (await bot.api.sendMessage(chatId, text, markup(buttons))),
+  };
 }
 
 /** The inline keyboard of a reply: its prompt's buttons on one row, then its own rows. */
