@@ -26,6 +26,20 @@ import { registerMachine } from '../core/machines/register-machine.ts';
 import { removeMachine } from '../core/machines/remove-machine.ts';
 import { createReferralCode } from '../core/referrals/referral-codes.ts';
 import { verifyLedger } from '../core/ledger/verify-ledger.ts';
+import { acceptOffer } from '../core/market/accept-offer.ts';
+import { cancelDeal } from '../core/market/cancel-deal.ts';
+import { confirmDeal } from '../core/market/complete-deal.ts';
+import { createOffer } from '../core/market/create-offer.ts';
+import { deliverDeal } from '../core/market/deliver-deal.ts';
+import { updateOffer } from '../core/market/update-offer.ts';
+import { openDispute } from '../core/disputes/open-dispute.ts';
+import { voteOnDispute } from '../core/disputes/vote-dispute.ts';
+import { listFraudFlags } from '../core/fraud/fraud-flags.ts';
+import { recordContribution } from '../core/rewards/record-contribution.ts';
+import { settleRewards } from '../core/rewards/settle-rewards.ts';
+import { completeWithdrawal } from '../core/withdrawals/complete-withdrawal.ts';
+import { decideWithdrawal } from '../core/withdrawals/decide-withdrawal.ts';
+import { requestWithdrawal } from '../core/withdrawals/request-withdrawal.ts';
 import { actor, appContext, fund } from './helpers/app.ts';
 import { createMembers, createPool, createTestDatabase, createUser, type TestDatabase } from './helpers/db.ts';
 
@@ -92,9 +106,12 @@ async function world() {
     banned: banned.userId,
     outsider,
   };
+  let economy: Promise<Economy> | null = null;
   return {
     pool,
     ids,
+    /** The marketplace, a dispute, withdrawals and a contribution, made on first use (most cells need none). */
+    economy: () => (economy ??= economyOf(pool.poolId, ids, target.userId, officer2.userId)),
     target: target.userId,
     targetMachine: machine.id,
     officer2: officer2.userId,
@@ -104,6 +121,40 @@ async function world() {
     otherHold: await hold(officer.userId, target.userId, 'other-hold'),
   };
 }
+
+/**
+ * The target sells a cosmetic; the member has bought one (reserved) and the second officer another (delivered, then
+ * disputed by them); the member asked for one withdrawal (waiting) and another (approved by the owner); the target
+ * contributed work.
+ */
+async function economyOf(poolId: string, ids: Record<Role, string>, target: string, officer2: string) {
+  const ctx = appContext(db);
+  await fund(db, { poolId, currency: 'PRC' }, officer2, 10_000_000n);
+  const offer = await createOffer(ctx, actor(target), {
+    poolId,
+    kind: 'cosmetic',
+    title: 'Badge',
+    priceMicros: 1_000_000n,
+  });
+  const { deal } = await acceptOffer(ctx, actor(ids.member), { offerId: offer.id, idempotencyKey: key() });
+  const disputed = (await acceptOffer(ctx, actor(officer2), { offerId: offer.id, idempotencyKey: key() })).deal;
+  await deliverDeal(ctx, actor(target), { dealId: disputed.id });
+  const dispute = await openDispute(ctx, actor(officer2), { dealId: disputed.id, statement: 'not as described' });
+  const withdraw = () =>
+    requestWithdrawal(ctx, actor(ids.member), {
+      poolId,
+      amountMicros: 500_000n,
+      destinationKind: 'paypal',
+      destination: 'member@example.com',
+      idempotencyKey: key(),
+    });
+  const waiting = (await withdraw()).withdrawal;
+  const approved = (await withdraw()).withdrawal;
+  await decideWithdrawal(ctx, actor(ids.owner), { withdrawalId: approved.id, choice: 'approve' });
+  await recordContribution(ctx, actor(ids.owner), { poolId, userId: target, units: 10n, idempotencyKey: key() });
+  return { offerId: offer.id, dealId: deal.id, disputeId: dispute.id, waiting: waiting.id, approved: approved.id };
+}
+type Economy = Awaited<ReturnType<typeof economyOf>>;
 
 type World = Awaited<ReturnType<typeof world>>;
 type Action = (ctx: AppContext, who: Actor, w: World) => Promise<unknown>;
@@ -164,6 +215,46 @@ const ACTIONS: Record<string, Action> = {
   'leave the pool': (ctx, who, w) => leavePool(ctx, who, { poolId: w.pool.poolId }),
   'change the platform fee': (ctx, who) => updatePlatformSettings(ctx, who, { platformFeeBps: 1000 }),
   'suspend the pool': (ctx, who, w) => setPoolSuspended(ctx, who, { poolId: w.pool.poolId, suspended: true }),
+  'list an offer': (ctx, who, w) =>
+    createOffer(ctx, who, { poolId: w.pool.poolId, kind: 'cosmetic', title: 'Hat', priceMicros: 2_000_000n }),
+  'buy an offer': async (ctx, who, w) =>
+    acceptOffer(ctx, who, { offerId: (await w.economy()).offerId, idempotencyKey: key() }),
+  "pause someone's offer": async (ctx, who, w) =>
+    updateOffer(ctx, who, { offerId: (await w.economy()).offerId, status: 'paused' }),
+  "confirm the member's deal": async (ctx, who, w) => confirmDeal(ctx, who, { dealId: (await w.economy()).dealId }),
+  "cancel the member's deal": async (ctx, who, w) => cancelDeal(ctx, who, { dealId: (await w.economy()).dealId }),
+  "dispute the member's deal": async (ctx, who, w) =>
+    openDispute(ctx, who, { dealId: (await w.economy()).dealId, statement: 'never arrived' }),
+  'vote on a dispute': async (ctx, who, w) =>
+    voteOnDispute(ctx, who, { disputeId: (await w.economy()).disputeId, outcome: 'refund_full' }),
+  'request a withdrawal': (ctx, who, w) =>
+    requestWithdrawal(ctx, who, {
+      poolId: w.pool.poolId,
+      amountMicros: 1_000_000n,
+      destinationKind: 'usdt_erc20',
+      destination: '0x52908400098527886E0F7030069857D2E4169EE7',
+      idempotencyKey: key(),
+    }),
+  "approve the member's withdrawal": async (ctx, who, w) =>
+    decideWithdrawal(ctx, who, { withdrawalId: (await w.economy()).waiting, choice: 'approve' }),
+  'record a paid withdrawal': async (ctx, who, w) =>
+    completeWithdrawal(ctx, who, { withdrawalId: (await w.economy()).approved, reference: 'bank 42' }),
+  'record a contribution': (ctx, who, w) =>
+    recordContribution(ctx, who, { poolId: w.pool.poolId, userId: w.target, units: 5n, idempotencyKey: key() }),
+  'distribute an external reward': async (ctx, who, w) => {
+    await w.economy();
+    return settleRewards(ctx, who, {
+      poolId: w.pool.poolId,
+      amountMicros: 3_000_000n,
+      windowStart: new Date(Date.now() - 3_600_000),
+      windowEnd: new Date(Date.now() + 60_000),
+      source: 'external',
+      reference: 'payout-1',
+      idempotencyKey: key(),
+    });
+  },
+  "see the pool's fraud flags": (ctx, who, w) => listFraudFlags(ctx, who, { poolId: w.pool.poolId, limit: 10 }),
+  'see fraud flags of every pool': (ctx, who) => listFraudFlags(ctx, who, { limit: 10 }),
 };
 
 const OK = 'ok';
@@ -299,6 +390,92 @@ const MATRIX: Record<keyof typeof ACTIONS, readonly string[]> = {
     'NOT_GLOBAL_ADMIN',
     'NOT_GLOBAL_ADMIN',
   ],
+  'list an offer': ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'buy an offer': ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  "pause someone's offer": [
+    'NOT_A_MEMBER',
+    OK,
+    OK,
+    'NOT_DEAL_PARTY',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  "confirm the member's deal": [
+    'NOT_A_MEMBER',
+    'NOT_DEAL_PARTY',
+    'NOT_DEAL_PARTY',
+    OK,
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  "cancel the member's deal": ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  "dispute the member's deal": [
+    'NOT_A_MEMBER',
+    'NOT_DEAL_PARTY',
+    'NOT_DEAL_PARTY',
+    OK,
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'vote on a dispute': ['NOT_A_MEMBER', OK, OK, 'NOT_AN_OFFICER', 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  'request a withdrawal': ['NOT_A_MEMBER', OK, OK, OK, 'MEMBER_SUSPENDED', 'MEMBER_BANNED', 'NOT_A_MEMBER'],
+  "approve the member's withdrawal": [
+    'NOT_A_MEMBER',
+    OK,
+    OK,
+    'NOT_AN_OFFICER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'record a paid withdrawal': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'record a contribution': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'distribute an external reward': [
+    'NOT_A_MEMBER',
+    OK,
+    'NOT_POOL_OWNER',
+    'NOT_POOL_OWNER',
+    'MEMBER_SUSPENDED',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  "see the pool's fraud flags": [
+    'NOT_A_MEMBER',
+    OK,
+    OK,
+    'NOT_AN_OFFICER',
+    'NOT_AN_OFFICER',
+    'MEMBER_BANNED',
+    'NOT_A_MEMBER',
+  ],
+  'see fraud flags of every pool': [
+    OK,
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+    'NOT_GLOBAL_ADMIN',
+  ],
 };
 
 /** 'ok', or the code of the business failure; anything else is a bug and fails the test. */
@@ -341,11 +518,15 @@ describe('in a pool the Global Admin suspended', () => {
     ['read the pool ledger', OK],
     ['see own balance', OK],
     ['leave the pool', OK],
+    ['list an offer', 'POOL_SUSPENDED'],
+    ['buy an offer', 'POOL_SUSPENDED'],
+    ['request a withdrawal', 'POOL_SUSPENDED'],
   ];
   for (const [name, expected] of SUSPENDED_POOL) {
     test(`${name}: ${expected}`, async () => {
       const w = await world();
       const ctx = appContext(db);
+      await w.economy();
       await setPoolSuspended(ctx, actor(adminId, true), { poolId: w.pool.poolId, suspended: true, reason: 'audit' });
       const who = name === 'join the pool' ? w.ids.outsider : name === 'change pool rules' ? w.ids.owner : w.ids.member;
       const action = ACTIONS[name];
