@@ -55,12 +55,16 @@ export interface Reply {
   prompt?: { id: string; audience: 'creator' | 'member' | 'officer' | 'owner' };
   /** Rows of buttons that run commands (bots/actions.ts): buy this offer, next page, vote… */
   buttons?: Button[][];
+  /** A Telegram Stars invoice the adapter sends in the private chat (the payload is the top-up id). */
+  invoice?: { topupId: string; title: string; description: string; stars: number };
 }
 
-/** A button: its label and its data (a prompt choice, or a command to run — bots/actions.ts). */
+/** A button: its label and its data (a prompt choice, or a command to run — bots/actions.ts), or a link to open. */
 export interface Button {
   label: string;
   data: string;
+  /** A link button (a payment page): opens the address instead of sending data. */
+  url?: string;
 }
 
 export interface CommandContext {

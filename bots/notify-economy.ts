@@ -168,6 +168,21 @@ export async function notifyEconomy(app: AppContext, event: BusEvent, h: NotifyH
         }));
       return;
     }
+    case 'TopupCredited':
+    case 'TopupFailed':
+    case 'TopupRefunded':
+    case 'TopupHeldForReview':
+      await h.direct(
+        p.userId,
+        {
+          TopupCredited: 'topup-credited',
+          TopupFailed: 'topup-failed',
+          TopupRefunded: 'topup-refunded',
+          TopupHeldForReview: 'topup-review',
+        }[event.type],
+        (locale) => ({ amount: money(locale, p.amountMicros) }),
+      );
+      return;
     case 'MembershipFeesCharged':
       await h.post('notify-fees', {
         period: String(p.period),

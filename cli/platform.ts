@@ -6,6 +6,7 @@ import type { AppContext } from '../core/context.ts';
 import type { LedgerContext } from '../core/ledger/context.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createAttemptLimiters } from '../api/rest/limiters.ts';
+import { paymentGatewaysFromEnv } from '../lib/payment-gateways.ts';
 import { LedgerEngine } from '../core/ledger/engine.ts';
 import { resolveDatabase, type DatabaseHandle } from '../db/database.ts';
 import { PgLedgerStore } from '../db/ledger-store.ts';
@@ -83,6 +84,7 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
 
   const limiters = createAttemptLimiters(redis, env.REDIS_KEY_PREFIX);
   const prepared = preparedRunner(pgPool);
+  const payments = paymentGatewaysFromEnv(env);
   const defaults = { platformFeeBps: env.PLATFORM_FEE_BPS, premiumPoolFeeMicros: env.PREMIUM_POOL_FEE_MICROS };
 
   return {
@@ -95,7 +97,15 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
     bus,
     redis,
     readinessChecks,
-    appContext: (em) => ({ em: em ?? orm.em.fork(), ledger, limiters, defaults, prepared, publicUrl: env.PUBLIC_URL }),
+    appContext: (em) => ({
+      em: em ?? orm.em.fork(),
+      ledger,
+      limiters,
+      defaults,
+      prepared,
+      publicUrl: env.PUBLIC_URL,
+      payments,
+    }),
     async close() {
       await engine.idle();
       await bus.close();

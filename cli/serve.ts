@@ -6,6 +6,9 @@ import { createApp } from '../api/app.ts';
 import { createAuthenticator } from '../api/rest/auth.ts';
 import { createApiRateLimiter } from '../api/rest/rate-limit.ts';
 import { createNotifications } from '../api/notifications/sse.ts';
+import { paymentWebhooksRouter } from '../api/payments/webhooks.ts';
+import { RequestContext } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { optionalParts, type Env } from '../config/env.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import { safeUrl, type Logger } from '../lib/logger.ts';
@@ -51,7 +54,14 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       api: {
         appContext: (em) => platform.appContext(em),
         authenticate,
-        extraRouters: [notifications.router, ...(bots?.routers ?? [])],
+        extraRouters: [
+          notifications.router,
+          paymentWebhooksRouter({
+            appContext: () => platform.appContext(RequestContext.getEntityManager() as EntityManager | undefined),
+            logger,
+          }),
+          ...(bots?.routers ?? []),
+        ],
         rateLimiter: createApiRateLimiter({
           redis: platform.redis,
           prefix: env.REDIS_KEY_PREFIX,

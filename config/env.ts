@@ -66,7 +66,18 @@ const EnvSchema = z.object({
   /** A self-hosted Bot API server (telegram-bot-api) instead of https://api.telegram.org. */
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** The signing secret of the /webhooks/stripe endpoint (whsec_…); required with the key. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Another Stripe API address (a local fake in tests, stripe-mock). */
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
   NOWPAYMENTS_API_KEY: z.string().min(1).optional(),
+  /** The IPN secret from the NOWPayments dashboard; required with the key. */
+  NOWPAYMENTS_IPN_SECRET: z.string().min(1).optional(),
+  NOWPAYMENTS_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.nowpayments.io'),
+  /** Pool micros credited per 1 USD (Stripe), 1 USDT (NOWPayments) and 1 Telegram Star; recorded on each top-up. */
+  TOPUP_MICROS_PER_USD: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
+  TOPUP_MICROS_PER_USDT: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
+  TOPUP_MICROS_PER_STAR: z.coerce.number().int().min(1).max(1_000_000_000).default(13_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -81,7 +92,17 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = EnvSchema.refine((env) => !env.TELEGRAM_WEBHOOK_URL || env.TELEGRAM_WEBHOOK_SECRET, {
     message: 'TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL (16+ of A-Z a-z 0-9 _ -)',
     path: ['TELEGRAM_WEBHOOK_SECRET'],
-  }).safeParse(cleaned);
+  })
+    .refine((env) => !env.STRIPE_SECRET_KEY || env.STRIPE_WEBHOOK_SECRET, {
+      message:
+        'STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (the whsec_… of the /webhooks/stripe endpoint)',
+      path: ['STRIPE_WEBHOOK_SECRET'],
+    })
+    .refine((env) => !env.NOWPAYMENTS_API_KEY || env.NOWPAYMENTS_IPN_SECRET, {
+      message: 'NOWPAYMENTS_IPN_SECRET is required with NOWPAYMENTS_API_KEY',
+      path: ['NOWPAYMENTS_IPN_SECRET'],
+    })
+    .safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LedgerContext } from './ledger/context.ts';
+import type { PaymentGateways } from './topups/gateways.ts';
 
 /**
  * Counts attempts against a budget (private-pool passwords, link codes). Implemented with rate-limiter-flexible on
@@ -47,6 +48,8 @@ export interface AppContext {
   prepared: PreparedQuery;
   /** Where people reach the web companion (links in referral codes); the request's own origin when unset. */
   publicUrl?: string;
+  /** The payment providers that are configured (top-ups); absent: none is. */
+  payments?: PaymentGateways;
 }
 
 /** The caller of a use case, as authenticated at the edge. */

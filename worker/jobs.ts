@@ -7,6 +7,7 @@ import { settleDeals } from '../core/market/settle-deals.ts';
 import { settleResolvedDisputes } from '../core/disputes/settle-dispute.ts';
 import { releaseDueRewards } from '../core/rewards/release-reward.ts';
 import { expireWithdrawals } from '../core/withdrawals/expire-withdrawals.ts';
+import { reconcileTopups } from '../core/topups/reconcile-topups.ts';
 import { settlePendingPools } from '../core/pools/create-pool.ts';
 import { expireDueHolds } from '../core/ledger/expire-due-holds.ts';
 import type { LedgerContext } from '../core/ledger/context.ts';
@@ -101,4 +102,22 @@ export const economyJob: JobDefinition<Record<string, never>> = {
   },
 };
 
-export const jobs = [expireHoldsJob, checkpointJob, settleSagasJob, purgeIdempotencyJob, economyJob] as const;
+export const reconcileTopupsJob: JobDefinition<Record<string, never>> = {
+  name: 'payments.reconcile',
+  schema: z.object({}).strict(),
+  everySeconds: () => 300,
+  async handler(ctx) {
+    // Top-ups still pending after 10 minutes: asked of Stripe / NOWPayments, settled as they see them.
+    const result = await reconcileTopups(ctx.app, 10);
+    if (result.credited + result.expired > 0) ctx.logger.info(result, 'top-ups reconciled with the providers');
+  },
+};
+
+export const jobs = [
+  expireHoldsJob,
+  checkpointJob,
+  settleSagasJob,
+  purgeIdempotencyJob,
+  economyJob,
+  reconcileTopupsJob,
+] as const;

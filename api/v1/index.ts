@@ -8,6 +8,7 @@ import { marketRoutes } from './market.ts';
 import { withdrawalRoutes } from './withdrawals.ts';
 import { disputeRoutes } from './disputes.ts';
 import { rewardRoutes } from './rewards.ts';
+import { topupRoutes } from './topups.ts';
 
 /** Every REST v1 operation, in the order the docs list them. */
 export const v1Routes: AnyRoute[] = [
@@ -20,4 +21,5 @@ export const v1Routes: AnyRoute[] = [
   ...withdrawalRoutes,
   ...disputeRoutes,
   ...rewardRoutes,
+  ...topupRoutes,
 ];

@@ -19,6 +19,7 @@ import { dispute } from './dispute.ts';
 import { withdraw } from './withdraw.ts';
 import { reward } from './reward.ts';
 import { rating } from './rating.ts';
+import { topup } from './topup.ts';
 
 /** Every command, as both bots offer them (in this order in menus and /help). */
 export const commands: CommandDef[] = [
@@ -26,6 +27,7 @@ export const commands: CommandDef[] = [
   join,
   leave,
   balance,
+  topup,
   history,
   invite,
   machines,

@@ -107,10 +107,12 @@ export function componentsOf(locale: Locale, reply: Pick<Reply, 'prompt' | 'butt
         row
           .slice(0, 5)
           .map((button) =>
-            new ButtonBuilder()
-              .setCustomId(button.data)
-              .setLabel(button.label.slice(0, 80))
-              .setStyle(ButtonStyle.Secondary),
+            button.url
+              ? new ButtonBuilder().setURL(button.url).setLabel(button.label.slice(0, 80)).setStyle(ButtonStyle.Link)
+              : new ButtonBuilder()
+                  .setCustomId(button.data)
+                  .setLabel(button.label.slice(0, 80))
+                  .setStyle(ButtonStyle.Secondary),
           ),
       ),
     );

@@ -3,6 +3,7 @@ import { Bot, GrammyError, InlineKeyboard, type Context } from 'grammy';
 import type { Prompt } from '../../core/prompts/prompts.ts';
 import { handlePress, promptButtons, promptState } from '../prompts.ts';
 import { parseAction } from '../actions.ts';
+import { installStarsPayments, sendStarsInvoice } from './stars.ts';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AppContext } from '../../core/context.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -118,10 +119,12 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
         reply_parameters: ctx.msg ? { message_id: ctx.msg.message_id, allow_sending_without_reply: true } : undefined,
         reply_markup: keyboard,
       });
+      if (reply.invoice) await sendStarsInvoice(ctx.api, chat.id, reply.invoice);
       return;
     }
     try {
       await ctx.api.sendMessage(ctx.from.id, reply.text, { reply_markup: keyboard });
+      if (reply.invoice) await sendStarsInvoice(ctx.api, ctx.from.id, reply.invoice);
     } catch (error) {
       // The person never opened a private chat with the bot: say how, and keep the private text out of the group.
       if (!(error instanceof GrammyError) || error.error_code !== 403) throw error;
@@ -340,6 +343,8 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     }
   });
 
+  installStarsPayments(bot, options.appContext, options.logger);
+
   bot.catch((error) =>
     options.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'),
   );
@@ -379,7 +384,10 @@ export function keyboardOf(locale: Locale, reply: Pick<Reply, 'prompt' | 'button
     keyboard.row();
   }
   for (const row of reply.buttons ?? []) {
-    for (const button of row) keyboard.text(button.label, button.data);
+    for (const button of row) {
+      if (button.url) keyboard.url(button.label, button.url);
+      else keyboard.text(button.label, button.data);
+    }
     keyboard.row();
   }
   return keyboard;

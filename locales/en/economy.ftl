@@ -182,3 +182,19 @@ notify-reward-held = You earned { $amount } { $currency } in { $pool }: held unt
 notify-reward-released = { $amount } { $currency } of rewards from { $pool } are in your balance.
 notify-fraud = Suspected { $kind } in { $pool }: { $members }. Evidence: { $evidence }
 notify-fees = Membership fees for { $period }: { $paid } paid, { $unpaid } unpaid.
+
+## Top-ups
+cmd-topup = Top up your balance: card, USDT or Telegram Stars
+cmd-topup-opt-amount = How much to add to your balance
+cmd-topup-opt-method = stripe (card), nowpayments (USDT) or stars (Telegram)
+topup-pay = To add { $amount } { $currency }, pay { $price } on the page below. Your balance is credited as soon as the payment is confirmed.
+topup-pay-button = Pay { $price }
+topup-stars = To add { $amount } { $currency }, pay { $stars } ⭐ with the invoice below.
+topup-stars-telegram-only = Stars top-ups work in Telegram; here use stripe or nowpayments.
+topup-invoice-title = Top-up: { $pool }
+topup-invoice-description = { $amount } { $currency } to your balance in { $pool }
+topup-invoice-stale = This invoice is no longer valid. Start a new top-up with /topup.
+topup-credited = Your top-up is in: { $amount } { $currency } added to your balance in { $pool }.
+topup-review = We received your payment, but its amount does not match the top-up. An administrator will check it; nothing is lost.
+topup-failed = Your top-up of { $amount } { $currency } in { $pool } did not go through; nothing was charged to your balance.
+topup-refunded = Your top-up of { $amount } { $currency } in { $pool } was refunded.

@@ -184,3 +184,19 @@ notify-reward-held = Вы заработали { $amount } { $currency } в { $p
 notify-reward-released = { $amount } { $currency } вознаграждения из { $pool } зачислены на ваш баланс.
 notify-fraud = Подозрение: { $kind } в { $pool }: { $members }. Доказательства: { $evidence }
 notify-fees = Членские взносы за { $period }: оплатили { $paid }, не оплатили { $unpaid }.
+
+## Пополнения
+cmd-topup = Пополнить баланс: карта, USDT или Telegram Stars
+cmd-topup-opt-amount = Сколько добавить на баланс
+cmd-topup-opt-method = stripe (карта), nowpayments (USDT) или stars (Telegram)
+topup-pay = Чтобы добавить { $amount } { $currency }, оплатите { $price } на странице ниже. Баланс пополнится, как только платёж подтвердится.
+topup-pay-button = Оплатить { $price }
+topup-stars = Чтобы добавить { $amount } { $currency }, оплатите { $stars } ⭐ по счёту ниже.
+topup-stars-telegram-only = Пополнение звёздами работает в Telegram; здесь используйте stripe или nowpayments.
+topup-invoice-title = Пополнение: { $pool }
+topup-invoice-description = { $amount } { $currency } на ваш баланс в { $pool }
+topup-invoice-stale = Этот счёт больше не действует. Начните новое пополнение через /topup.
+topup-credited = Пополнение пришло: на ваш баланс в { $pool } добавлено { $amount } { $currency }.
+topup-review = Мы получили ваш платёж, но сумма не совпадает с пополнением. Администратор проверит; ничего не потеряно.
+topup-failed = Пополнение на { $amount } { $currency } в { $pool } не прошло; с баланса ничего не списано.
+topup-refunded = Пополнение на { $amount } { $currency } в { $pool } возвращено.

@@ -13,6 +13,10 @@ import { InMemoryEventBus, type EventBus } from '../../events/bus.ts';
 import { OutboxRelay } from '../../events/outbox-relay.ts';
 import { preparedRunner } from '../../db/pg.ts';
 import type { TestDatabase } from './db.ts';
+import { RequestContext } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { paymentWebhooksRouter } from '../../api/payments/webhooks.ts';
+import type { PaymentGateways } from '../../core/topups/gateways.ts';
 
 export interface CallResult<T> {
   status: number;
@@ -46,6 +50,8 @@ export async function startApi(
     perMinute?: number;
     serviceToken?: string;
     bus?: EventBus;
+    /** Payment providers (fakes) for top-ups and their webhooks. */
+    payments?: PaymentGateways;
   } = {},
 ): Promise<TestApi> {
   const redis = options.redis ?? null;
@@ -62,6 +68,7 @@ export async function startApi(
     limiters,
     defaults: { platformFeeBps: 1000, premiumPoolFeeMicros: 50_000_000n },
     prepared: preparedRunner(db.pool),
+    payments: options.payments,
   });
   const notifications = createNotifications({
     bus,
@@ -78,7 +85,14 @@ export async function startApi(
     api: {
       appContext,
       authenticate,
-      extraRouters: [notifications.router],
+      extraRouters: [
+        notifications.router,
+        paymentWebhooksRouter({
+          appContext: () =>
+            appContext((RequestContext.getEntityManager() as EntityManager | undefined) ?? db.orm.em.fork()),
+          logger,
+        }),
+      ],
       rateLimiter: createApiRateLimiter({ redis, prefix, perMinute: options.perMinute ?? 100_000 }),
       validateResponses: true,
       version: 'test',
