@@ -67,8 +67,7 @@ after(async () => {
 });
 
 let updateId = 930_000;
-const update = (body: Record<string, unknown>, id = (updateId += 1)) =>
-  bot.handleUpdate({ update_id: id, ...body });
+const update = (body: Record<string, unknown>, id = (updateId += 1)) => bot.handleUpdate({ update_id: id, ...body });
 const calls = (method: string) => fake.calls.filter((c) => c.method === method);
 
 test('a Stars top-up: invoice, pre-checkout, credited once, announced, refunded', async () => {
