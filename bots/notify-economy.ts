@@ -183,6 +183,18 @@ export async function notifyEconomy(app: AppContext, event: BusEvent, h: NotifyH
         (locale) => ({ amount: money(locale, p.amountMicros) }),
       );
       return;
+    case 'SessionEnded':
+      for (const [userId, key] of [
+        [p.buyerUserId, 'notify-session-ended-buyer'],
+        [p.sellerUserId, 'notify-session-ended-node'],
+      ] as const)
+        await h.direct(userId, key, (locale) => ({
+          minutes: Number(p.usedMinutes ?? 0),
+          amount: money(locale, p.amountMicros),
+          refund: money(locale, p.slaRefundMicros),
+          returned: money(locale, p.returnedMicros),
+        }));
+      return;
     case 'MembershipFeesCharged':
       await h.post('notify-fees', {
         period: String(p.period),

@@ -12,6 +12,7 @@ Roles:
   worker    scheduled jobs (hold expiry, ledger checkpoints) and the outbox relay
   bots      the Discord and Telegram bots (DISCORD_TOKEN, TELEGRAM_BOT_TOKEN)
   migrate   apply database migrations and exit
+  agent     the host agent (join, run, status, bench) — power-realms agent help
 
 ${ADMIN_HELP}
 

@@ -7,6 +7,7 @@ import type { LedgerContext } from '../core/ledger/context.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createAttemptLimiters } from '../api/rest/limiters.ts';
 import { paymentGatewaysFromEnv } from '../lib/payment-gateways.ts';
+import { processPresence, RedisPresence, type Presence } from '../core/agents/presence.ts';
 import { LedgerEngine } from '../core/ledger/engine.ts';
 import { resolveDatabase, type DatabaseHandle } from '../db/database.ts';
 import { PgLedgerStore } from '../db/ledger-store.ts';
@@ -85,6 +86,7 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
   const limiters = createAttemptLimiters(redis, env.REDIS_KEY_PREFIX);
   const prepared = preparedRunner(pgPool);
   const payments = paymentGatewaysFromEnv(env);
+  const presence: Presence = redis ? new RedisPresence(redis, env.REDIS_KEY_PREFIX) : processPresence;
   const defaults = { platformFeeBps: env.PLATFORM_FEE_BPS, premiumPoolFeeMicros: env.PREMIUM_POOL_FEE_MICROS };
 
   return {
@@ -105,6 +107,7 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
       prepared,
       publicUrl: env.PUBLIC_URL,
       payments,
+      presence,
     }),
     async close() {
       await engine.idle();

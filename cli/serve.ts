@@ -7,6 +7,7 @@ import { createAuthenticator } from '../api/rest/auth.ts';
 import { createApiRateLimiter } from '../api/rest/rate-limit.ts';
 import { createNotifications } from '../api/notifications/sse.ts';
 import { paymentWebhooksRouter } from '../api/payments/webhooks.ts';
+import { attachAgentGateway } from '../api/agent/gateway.ts';
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { optionalParts, type Env } from '../config/env.ts';
@@ -30,6 +31,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
   const platform = await openPlatform(env, logger, { migrate: true });
   let draining = false;
   let server: Server | null = null;
+  let agents: ReturnType<typeof attachAgentGateway> | null = null;
   let agenda: Agenda | null = null;
   let relay: OutboxRelay | null = null;
   let notifications: ReturnType<typeof createNotifications> | null = null;
@@ -75,6 +77,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       const listening = app.listen(env.PORT, env.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const { port } = server.address() as AddressInfo;
+    agents = attachAgentGateway(server, { appContext: () => platform.appContext(), bus: platform.bus, logger });
     // Every API process relays the outbox too (rows are claimed with SKIP LOCKED, so each is published once):
     // events reach Redis within milliseconds of the request that caused them.
     if (!relay) {
@@ -129,6 +132,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
           const closing = new Promise<void>((done) => server?.close(() => done()));
           // Event streams never end by themselves: end them so the server can close.
           notifications?.close();
+          agents?.close();
           server.closeIdleConnections();
           await closing;
         }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LedgerContext } from './ledger/context.ts';
 import type { PaymentGateways } from './topups/gateways.ts';
+import type { Presence } from './agents/presence.ts';
 
 /**
  * Counts attempts against a budget (private-pool passwords, link codes). Implemented with rate-limiter-flexible on
@@ -50,6 +51,8 @@ export interface AppContext {
   publicUrl?: string;
   /** The payment providers that are configured (top-ups); absent: none is. */
   payments?: PaymentGateways;
+  /** Which host agents are connected (core/agents/presence.ts); absent: this process's in-memory presence. */
+  presence?: Presence;
 }
 
 /** The caller of a use case, as authenticated at the edge. */

@@ -10,6 +10,7 @@ import { Migration0005Prompts } from './migrations/Migration0005Prompts.ts';
 import { Migration0006ChatPresence } from './migrations/Migration0006ChatPresence.ts';
 import { Migration0007Economy } from './migrations/Migration0007Economy.ts';
 import { Migration0008Topups } from './migrations/Migration0008Topups.ts';
+import { Migration0009Agent } from './migrations/Migration0009Agent.ts';
 
 /** Every migration, in order. Listed here rather than globbed so that the same list runs from TS and from a build. */
 export const migrationsList = [
@@ -21,6 +22,7 @@ export const migrationsList = [
   { name: 'Migration0006ChatPresence', class: Migration0006ChatPresence },
   { name: 'Migration0007Economy', class: Migration0007Economy },
   { name: 'Migration0008Topups', class: Migration0008Topups },
+  { name: 'Migration0009Agent', class: Migration0009Agent },
 ];
 
 export function ormOptions(url: string, logger?: Logger): Options {

@@ -8,6 +8,7 @@ import { settleResolvedDisputes } from '../core/disputes/settle-dispute.ts';
 import { releaseDueRewards } from '../core/rewards/release-reward.ts';
 import { expireWithdrawals } from '../core/withdrawals/expire-withdrawals.ts';
 import { reconcileTopups } from '../core/topups/reconcile-topups.ts';
+import { sweepSessions } from '../core/gameboost/sweep-sessions.ts';
 import { settlePendingPools } from '../core/pools/create-pool.ts';
 import { expireDueHolds } from '../core/ledger/expire-due-holds.ts';
 import type { LedgerContext } from '../core/ledger/context.ts';
@@ -113,6 +114,17 @@ export const reconcileTopupsJob: JobDefinition<Record<string, never>> = {
   },
 };
 
+export const sessionsJob: JobDefinition<Record<string, never>> = {
+  name: 'gameboost.sweep',
+  schema: z.object({}).strict(),
+  everySeconds: () => 15,
+  async handler(ctx) {
+    // Sessions at their rented time, with their agent gone past the grace period, or never started, end and settle.
+    const { ended } = await sweepSessions(ctx.app);
+    if (ended > 0) ctx.logger.info({ ended }, 'GameBoost sessions ended');
+  },
+};
+
 export const jobs = [
   expireHoldsJob,
   checkpointJob,
@@ -120,4 +132,5 @@ export const jobs = [
   purgeIdempotencyJob,
   economyJob,
   reconcileTopupsJob,
+  sessionsJob,
 ] as const;

@@ -9,6 +9,7 @@ import { withdrawalRoutes } from './withdrawals.ts';
 import { disputeRoutes } from './disputes.ts';
 import { rewardRoutes } from './rewards.ts';
 import { topupRoutes } from './topups.ts';
+import { gameboostRoutes } from './gameboost.ts';
 
 /** Every REST v1 operation, in the order the docs list them. */
 export const v1Routes: AnyRoute[] = [
@@ -22,4 +23,5 @@ export const v1Routes: AnyRoute[] = [
   ...disputeRoutes,
   ...rewardRoutes,
   ...topupRoutes,
+  ...gameboostRoutes,
 ];

@@ -2,18 +2,34 @@ import { listMachines } from '../../core/machines/list-machines.ts';
 import { machineLimit } from '../../core/machines/machine-limit.ts';
 import { loadPoolAccess, requirePoolRole } from '../../core/access/pool-access.ts';
 import { personalPool, POOL_OPTION, type CommandDef } from '../command.ts';
+import { createAgentJoinCode } from '../../core/agents/join-codes.ts';
+import { processPresence } from '../../core/agents/presence.ts';
 
 export const machines: CommandDef = {
   name: 'machines',
   descriptionKey: 'cmd-machines',
-  options: [POOL_OPTION],
+  options: [
+    {
+      name: 'action',
+      type: 'string',
+      required: false,
+      descriptionKey: 'cmd-machines-opt-action',
+      choices: ['list', 'add-code'],
+    },
+    POOL_OPTION,
+  ],
   async run(ctx, args) {
     const { poolId } = await personalPool(ctx, args.pool);
+    if (args.action === 'add-code') {
+      const { code } = await createAgentJoinCode(ctx.app, ctx.actor, { poolId });
+      return ctx.reply('agent-code', { code }, { private: true });
+    }
     requirePoolRole(await loadPoolAccess(ctx.app.em, ctx.actor, poolId), 'member', { write: false });
     const [limit, mine] = await Promise.all([
       machineLimit(ctx.app.em, poolId, ctx.actor.userId),
       listMachines(ctx.app, ctx.actor, { poolId, userId: ctx.actor.userId, limit: 50 }),
     ]);
+    const online = await (ctx.app.presence ?? processPresence).online(mine.map((m) => m.id));
     const lines = [
       ctx.t('machines', {
         used: limit.used,
@@ -24,6 +40,7 @@ export const machines: CommandDef = {
       }),
       ...mine.map((m) =>
         ctx.t('machines-line', {
+          online: ctx.t(online.has(m.id) ? 'machine-online' : 'machine-offline'),
           name: m.name,
           cpu: m.hardware.cpu,
           gpu: m.hardware.gpu ?? 'none',

@@ -81,11 +81,11 @@ machines =
         [one] You have { $used } machine
        *[other] You have { $used } machines
     } of { $limit } allowed ({ $base } base, { $bonus } for referrals, { $bought } bought).
-machines-line = • { $name } — { $cpu }{ $gpu ->
+machines-line = { $online } { $name } — { $cpu }{ $gpu ->
         [none] {""}
        *[other] , { $gpu }
     }, { $ram } GB
-machines-add = To add a machine, run the host agent on it: npx power-realms agent join
+machines-add = To add a machine: /machines add-code, then run the command it gives you on that machine.
 officer-added = { $member } is now an officer.
 officer-removed = { $member } is a member again.
 officer-unknown-member = I do not know that member. Mention them or give their user id.

@@ -198,3 +198,12 @@ topup-credited = Your top-up is in: { $amount } { $currency } added to your bala
 topup-review = We received your payment, but its amount does not match the top-up. An administrator will check it; nothing is lost.
 topup-failed = Your top-up of { $amount } { $currency } in { $pool } did not go through; nothing was charged to your balance.
 topup-refunded = Your top-up of { $amount } { $currency } in { $pool } was refunded.
+
+## Host agents
+cmd-machines-opt-action = list (default) or add-code (a code to connect a machine)
+machine-online = 🟢
+machine-offline = ⚪
+agent-code = Your code to connect a machine: { $code } (valid 10 minutes, once). On that machine run:
+    npx power-realms agent join { $code }
+notify-session-ended-buyer = Your GameBoost session in { $pool } ended: { $minutes } min played, { $amount } { $currency } paid ({ $refund } refunded for quality below the pool's rules), { $returned } { $currency } back to your balance.
+notify-session-ended-node = A GameBoost session on your machine in { $pool } ended: { $minutes } min, { $amount } { $currency } charged before the platform fee ({ $refund } refunded for quality).

@@ -84,11 +84,11 @@ machines =
         [few] У вас { $used } машины
        *[many] У вас { $used } машин
     } из { $limit } разрешённых (база { $base }, за приглашения { $bonus }, куплено { $bought }).
-machines-line = • { $name } — { $cpu }{ $gpu ->
+machines-line = { $online } { $name } — { $cpu }{ $gpu ->
         [none] {""}
        *[other] , { $gpu }
     }, { $ram } ГБ
-machines-add = Чтобы добавить машину, запустите на ней агент: npx power-realms agent join
+machines-add = Чтобы добавить машину: /machines add-code, затем выполните на ней команду, которую он даст.
 officer-added = { $member } теперь офицер.
 officer-removed = { $member } снова участник.
 officer-unknown-member = Я не знаю этого участника. Упомяните его или укажите его id.

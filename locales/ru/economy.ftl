@@ -200,3 +200,12 @@ topup-credited = Пополнение пришло: на ваш баланс в 
 topup-review = Мы получили ваш платёж, но сумма не совпадает с пополнением. Администратор проверит; ничего не потеряно.
 topup-failed = Пополнение на { $amount } { $currency } в { $pool } не прошло; с баланса ничего не списано.
 topup-refunded = Пополнение на { $amount } { $currency } в { $pool } возвращено.
+
+## Агенты
+cmd-machines-opt-action = list (по умолчанию) или add-code (код для подключения машины)
+machine-online = 🟢
+machine-offline = ⚪
+agent-code = Код для подключения машины: { $code } (действует 10 минут, один раз). На этой машине выполните:
+    npx power-realms agent join { $code }
+notify-session-ended-buyer = Ваш сеанс GameBoost в { $pool } завершён: сыграно { $minutes } мин, оплачено { $amount } { $currency } (возвращено { $refund } за качество ниже правил пула), { $returned } { $currency } вернулись на баланс.
+notify-session-ended-node = Сеанс GameBoost на вашей машине в { $pool } завершён: { $minutes } мин, начислено { $amount } { $currency } до комиссии платформы (возвращено { $refund } за качество).

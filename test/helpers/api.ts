@@ -17,6 +17,8 @@ import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { paymentWebhooksRouter } from '../../api/payments/webhooks.ts';
 import type { PaymentGateways } from '../../core/topups/gateways.ts';
+import type { Presence } from '../../core/agents/presence.ts';
+import { attachAgentGateway } from '../../api/agent/gateway.ts';
 
 export interface CallResult<T> {
   status: number;
@@ -52,6 +54,9 @@ export async function startApi(
     bus?: EventBus;
     /** Payment providers (fakes) for top-ups and their webhooks. */
     payments?: PaymentGateways;
+    /** Host agents' presence; the agent gateway is attached with it. */
+    presence?: Presence;
+    presenceTtlSeconds?: number;
   } = {},
 ): Promise<TestApi> {
   const redis = options.redis ?? null;
@@ -69,6 +74,7 @@ export async function startApi(
     defaults: { platformFeeBps: 1000, premiumPoolFeeMicros: 50_000_000n },
     prepared: preparedRunner(db.pool),
     payments: options.payments,
+    presence: options.presence,
   });
   const notifications = createNotifications({
     bus,
@@ -102,6 +108,15 @@ export async function startApi(
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const agents = options.presence
+    ? attachAgentGateway(server, {
+        appContext: () => appContext(),
+        bus,
+        logger,
+        presenceTtlSeconds: options.presenceTtlSeconds,
+        pingMs: 500,
+      })
+    : null;
   return {
     url,
     bus,
@@ -143,6 +158,7 @@ export async function startApi(
     },
     async close() {
       notifications.close();
+      agents?.close();
       await relay.stop();
       if (!options.bus) await bus.close();
       server.closeAllConnections();

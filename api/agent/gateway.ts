@@ -1,0 +1,171 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { authenticateMachine } from '../../core/agents/join-codes.ts';
+import { processPresence } from '../../core/agents/presence.ts';
+import type { AppContext } from '../../core/context.ts';
+import { isAppError } from '../../core/errors.ts';
+import { markSessionStarted, recordSessionMetrics } from '../../core/gameboost/session-progress.ts';
+import type { EventBus } from '../../events/bus.ts';
+import type { Logger } from '../../lib/logger.ts';
+
+export const AGENT_WS_PATH = '/api/v1/agent/ws';
+
+const Sample = z.object({
+  fps: z.number().optional(),
+  rttMs: z.number().optional(),
+  packetLoss: z.number().optional(),
+  freezes: z.number().optional(),
+  bitrateKbps: z.number().optional(),
+});
+const Message = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('heartbeat'),
+    metrics: z
+      .object({ cpuLoad: z.number(), memUsedPercent: z.number(), uptimeSeconds: z.number() })
+      .partial()
+      .optional(),
+  }),
+  z.object({
+    type: z.literal('benchmark'),
+    cpuScore: z.number().int().min(0).max(10_000_000),
+    gpu: z.string().max(200).optional(),
+  }),
+  z.object({ type: z.literal('session-started'), sessionId: z.uuid() }),
+  z.object({ type: z.literal('metrics'), sessionId: z.uuid(), sample: Sample }),
+]);
+
+/**
+ * The agents' WebSocket at /api/v1/agent/ws. An agent authenticates with its machine credential (Authorization:
+ * Bearer <machine id>.<secret>) — anything else is refused with 401 before the upgrade. While connected it is present
+ * (a TTL key renewed by every heartbeat, shared through Redis between API processes), reports its load, benchmark and
+ * sessions' progress, and hears of sessions rented on it. Pings find dead connections; the presence key simply
+ * expires when an agent vanishes.
+ */
+export function attachAgentGateway(
+  server: Server,
+  options: {
+    appContext: () => AppContext;
+    bus: EventBus;
+    logger: Logger;
+    presenceTtlSeconds?: number;
+    pingMs?: number;
+  },
+): { close(): void; connected(): number } {
+  const ttl = options.presenceTtlSeconds ?? 30;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new Map<string, WebSocket>();
+  const presence = () => options.appContext().presence ?? processPresence;
+
+  const refuse = (socket: Duplex, status: string) => {
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if ((req.url ?? '').split('?')[0] !== AGENT_WS_PATH) return;
+    const credential = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    authenticateMachine(options.appContext(), credential)
+      .then((machine) => {
+        if (!machine) return refuse(socket, '401 Unauthorized');
+        wss.handleUpgrade(req, socket, head, (ws) => connected(ws, machine.machineId));
+      })
+      .catch((error: unknown) => {
+        options.logger.error({ err: error }, 'agent authentication failed');
+        refuse(socket, '500 Internal Server Error');
+      });
+  };
+  server.on('upgrade', onUpgrade);
+
+  const touch = async (machineId: string) => {
+    await presence().touch(machineId, ttl);
+    await options.appContext().em.execute('update machines set last_seen_at = now() where id = ?', [machineId]);
+  };
+
+  const connected = (ws: WebSocket, machineId: string) => {
+    sockets.get(machineId)?.close(4000, 'replaced by a newer connection');
+    sockets.set(machineId, ws);
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    const pinger = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, options.pingMs ?? 15_000);
+    pinger.unref();
+    void touch(machineId).catch((error: unknown) => options.logger.warn({ err: error }, 'agent presence not recorded'));
+    ws.send(JSON.stringify({ type: 'welcome', machineId, heartbeatSeconds: Math.max(1, Math.floor(ttl / 3)) }));
+    ws.on('message', (data) => {
+      void handle(machineId, ws, textOf(data)).catch((error: unknown) => {
+        if (isAppError(error)) return ws.send(JSON.stringify({ type: 'error', code: error.code }));
+        options.logger.error({ err: error, machineId }, 'agent message failed');
+      });
+    });
+    ws.on('close', (code) => {
+      clearInterval(pinger);
+      if (sockets.get(machineId) === ws) sockets.delete(machineId);
+      // A clean goodbye (the agent stopped) is offline at once; a dropped line waits for the key to expire.
+      if (code === 1000)
+        void presence()
+          .forget(machineId)
+          .catch(() => undefined);
+    });
+  };
+
+  const handle = async (machineId: string, ws: WebSocket, raw: string) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return ws.send(JSON.stringify({ type: 'error', code: 'MALFORMED_JSON' }));
+    }
+    const parsed = Message.safeParse(json);
+    if (!parsed.success) return ws.send(JSON.stringify({ type: 'error', code: 'VALIDATION_FAILED' }));
+    const message = parsed.data;
+    const app = options.appContext();
+    switch (message.type) {
+      case 'heartbeat':
+        await touch(machineId);
+        ws.send(JSON.stringify({ type: 'ack' }));
+        return;
+      case 'benchmark':
+        await app.em.execute('update machines set benchmark = ?::jsonb where id = ?', [
+          JSON.stringify({ cpuScore: message.cpuScore, gpu: message.gpu ?? null, at: new Date().toISOString() }),
+          machineId,
+        ]);
+        return;
+      case 'session-started':
+        await markSessionStarted(app, { sessionId: message.sessionId, machineId });
+        return;
+      case 'metrics':
+        await recordSessionMetrics(app, { sessionId: message.sessionId, source: 'agent', sample: message.sample });
+        return;
+    }
+  };
+
+  // Sessions rented on a machine connected here: the agent hears at once (every API process sees every event).
+  const unsubscribe = options.bus.subscribeBroadcast((event) => {
+    if (event.type !== 'SessionRequested' && event.type !== 'SessionEnded') return;
+    const ws = sockets.get(String(event.payload.machineId));
+    ws?.send(
+      JSON.stringify({ type: event.type === 'SessionRequested' ? 'session' : 'session-ended', ...event.payload }),
+    );
+  });
+
+  return {
+    close() {
+      unsubscribe();
+      server.off('upgrade', onUpgrade);
+      for (const ws of sockets.values()) ws.close(1001, 'server shutting down');
+      wss.close();
+    },
+    connected: () => sockets.size,
+  };
+}
+
+/** A WebSocket message as text, whatever shape ws delivered it in. */
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

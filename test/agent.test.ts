@@ -1,0 +1,244 @@
+/**
+ * The host agent and GameBoost sessions end to end against the real API over HTTP and WebSocket, real PostgreSQL:
+ * a join code from the API is redeemed by the agent's own CLI code (systeminformation for the hardware), the agent
+ * connects with its credential and is present while it beats, a wrong credential is refused, a session is rented,
+ * started by the agent, measured by the browser, ended and settled for the minutes used less the SLA refund; an agent
+ * that vanishes mid-session ends it, charged only up to when it was last seen.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+import { agentMain } from '../agent/cli.ts';
+import { readConfig } from '../agent/config.ts';
+import { AgentConnection } from '../agent/connection.ts';
+import { MemoryPresence } from '../core/agents/presence.ts';
+import { sweepSessions } from '../core/gameboost/sweep-sessions.ts';
+import { verifyLedger } from '../core/ledger/verify-ledger.ts';
+import { appContext, fund } from './helpers/app.ts';
+import { startApi, type TestApi } from './helpers/api.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+
+// Answers are probed as loose JSON; their shapes are checked by the routes' response schemas.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument */
+type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let db: TestDatabase;
+let api: TestApi;
+const presence = new MemoryPresence();
+const dir = mkdtempSync(path.join(tmpdir(), 'pr-agent-'));
+
+before(async () => {
+  db = await createTestDatabase();
+  api = await startApi(db, { presence, presenceTtlSeconds: 2 });
+});
+after(async () => {
+  await api.close();
+  await db.close();
+});
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; waited < 8000; waited += 50) {
+    if (await check()) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function joinedAgent(poolId: string, token: string, name: string) {
+  const code = (await api.call<Body>('POST', `/api/v1/pools/${poolId}/agent-codes`, { token })).body.code as string;
+  const file = path.join(dir, `${name}.json`);
+  const lines: string[] = [];
+  const exit = await agentMain(['join', code, '--api', api.url, '--name', name, '--config', file], (l) =>
+    lines.push(l),
+  );
+  assert.equal(exit, 0, lines.join('\n'));
+  const config = readConfig(file);
+  assert.ok(config);
+  return { code, file, config, lines };
+}
+
+test('join with a code, connect, beat, be refused with a wrong credential, go offline', async () => {
+  const owner = await api.user('ag-owner');
+  const pool = (
+    await api.call<Body>('POST', '/api/v1/pools', { token: owner.token, body: { name: 'Agents', type: 'public' } })
+  ).body.pool;
+  const { code, file, config, lines } = await joinedAgent(pool.id, owner.token, 'rig-one');
+  assert.match(lines[0] ?? '', /^Joined as “rig-one” \(/);
+  assert.equal(statSync(file).mode & 0o777, 0o600, 'the credential is readable by its owner only');
+  const again: string[] = [];
+  assert.equal(
+    await agentMain(['join', code, '--api', api.url, '--name', 'x', '--config', path.join(dir, 'x.json')], (l) =>
+      again.push(l),
+    ),
+    1,
+  );
+  assert.match(again[0] ?? '', /AGENT_CODE_INVALID/);
+  const machine = await db.pool.query<{ hardware: { cpu: string; ramGb: number }; agent_version: string }>(
+    'select hardware, agent_version from machines where id = $1',
+    [config.machineId],
+  );
+  assert.ok((machine.rows[0]?.hardware.ramGb ?? 0) >= 1);
+  assert.equal(machine.rows[0]?.agent_version, '0.1.0');
+
+  const states: string[] = [];
+  const connection = new AgentConnection(api.url, config.credential, {
+    onState: (s, d) => states.push(d ? `${s}: ${d}` : s),
+  });
+  connection.start();
+  await until(async () => (await presence.online([config.machineId])).has(config.machineId), 'the agent to be online');
+  await connection.stop();
+  assert.equal((await presence.online([config.machineId])).size, 0, 'a clean stop is offline at once');
+
+  const forged = new AgentConnection(api.url, `${config.machineId}.${'x'.repeat(43)}`, {
+    onState: (s, d) => states.push(d ? `${s}: ${d}` : s),
+  });
+  forged.start();
+  await until(async () => states.some((s) => s.includes('refused this machine’s credential')), 'the refusal');
+  await forged.stop();
+
+  // A dropped line is online until its presence key expires (2 s here).
+  const dropped = new AgentConnection(api.url, config.credential);
+  dropped.start();
+  await until(async () => (await presence.online([config.machineId])).has(config.machineId), 'online again');
+  (dropped as unknown as { ws: { terminate(): void } }).ws.terminate();
+  await dropped.stop();
+  await until(async () => (await presence.online([config.machineId])).size === 0, 'the key to expire');
+});
+
+test('rent a slot, the agent starts it, the browser measures it, the end settles minutes used less the SLA refund', async () => {
+  const owner = await api.user('gb-owner');
+  const node = await api.user('gb-node');
+  const seeker = await api.user('gb-seeker');
+  const pool = (
+    await api.call<Body>('POST', '/api/v1/pools', { token: owner.token, body: { name: 'GameBoost', type: 'public' } })
+  ).body.pool;
+  for (const who of [node, seeker])
+    await api.call('POST', `/api/v1/pools/${pool.id}/join`, { token: who.token, body: {} });
+  await fund(db, { poolId: pool.id, currency: pool.currency }, seeker.userId, 20_000_000n);
+  const { config } = await joinedAgent(pool.id, node.token, 'gaming-rig');
+  const offer = (
+    await api.call<Body>('POST', `/api/v1/pools/${pool.id}/offers`, {
+      token: node.token,
+      body: { kind: 'gameboost_slot', title: 'RTX 4090', priceMicros: '6000000', machineId: config.machineId },
+    })
+  ).body.offer;
+
+  const offline = await api.call<Body>('POST', '/api/v1/gameboost/sessions', {
+    token: seeker.token,
+    body: { offerId: offer.id, minutes: 30 },
+    key: 's0',
+  });
+  assert.equal(offline.problem?.code, 'MACHINE_OFFLINE');
+
+  const sessions: Record<string, unknown>[] = [];
+  const agent = new AgentConnection(api.url, config.credential, { onSession: (m) => sessions.push(m) });
+  agent.start();
+  await until(async () => (await presence.online([config.machineId])).has(config.machineId), 'the agent');
+  const rented = await api.call<Body>('POST', '/api/v1/gameboost/sessions', {
+    token: seeker.token,
+    body: { offerId: offer.id, minutes: 30 },
+    key: 's1',
+  });
+  assert.equal(rented.status, 201, JSON.stringify(rented.body));
+  const session = rented.body.session;
+  assert.equal(session.holdMicros, '3000000');
+  assert.equal(typeof rented.body.viewerToken, 'string');
+  const busy = await api.call<Body>('POST', '/api/v1/gameboost/sessions', {
+    token: seeker.token,
+    body: { offerId: offer.id, minutes: 5 },
+    key: 's2',
+  });
+  assert.equal(busy.problem?.code, 'OFFER_NOT_AVAILABLE');
+
+  await until(
+    async () => sessions.some((m) => m.type === 'session' && m.sessionId === session.id),
+    'the agent to hear of the session',
+  );
+  agent.send({ type: 'session-started', sessionId: session.id });
+  await until(
+    async () =>
+      (await api.call<Body>('GET', `/api/v1/gameboost/sessions/${session.id}`, { token: seeker.token })).body.session
+        .status === 'live',
+    'the session to go live',
+  );
+  // 10 minutes of play: 8 good samples and 2 below the pool's 30 FPS.
+  await db.pool.query(
+    "update gameboost_sessions set started_at = now() - interval '9 minutes 30 seconds' where id = $1",
+    [session.id],
+  );
+  for (const fps of [60, 60, 59, 61, 60, 12, 60, 60, 15, 60])
+    await api.call('POST', `/api/v1/gameboost/sessions/${session.id}/metrics`, {
+      token: seeker.token,
+      body: { fps, rttMs: 25 },
+    });
+  const stranger = await api.call<Body>('POST', `/api/v1/gameboost/sessions/${session.id}/end`, { token: owner.token });
+  assert.equal(stranger.problem?.code, 'SESSION_NOT_FOUND');
+  const ended = (await api.call<Body>('POST', `/api/v1/gameboost/sessions/${session.id}/end`, { token: seeker.token }))
+    .body.session;
+  assert.equal(ended.status, 'ended');
+  assert.equal(ended.usedMinutes, 10);
+  // 10 minutes at 6/h = 1; 2 of 10 samples missed the SLA: 0.2 back; the node gets 0.8 less the 10% fee.
+  assert.equal(ended.slaRefundMicros, '200000');
+  assert.equal(ended.chargedMicros, '800000');
+  assert.deepEqual({ samples: ended.sla.samples, bad: ended.sla.badSamples }, { samples: 10, bad: 2 });
+  const balances = async () => {
+    const { rows } = await db.pool.query<{ user_id: string; posted: string; pending: string }>(
+      `select user_id, (credits_posted - debits_posted)::text as posted, debits_pending::text as pending
+         from ledger_accounts where pool_id = $1 and kind = 'member'`,
+      [pool.id],
+    );
+    return Object.fromEntries(rows.map((r) => [r.user_id, `${r.posted}/${r.pending}`]));
+  };
+  const after1 = await balances();
+  assert.equal(after1[seeker.userId], '19200000/0');
+  assert.equal(after1[node.userId], '720000/0');
+  await until(async () => sessions.some((m) => m.type === 'session-ended'), 'the agent to hear the end');
+
+  // The agent dies mid-session: when it has been gone past the grace period, the session ends, charged to last seen.
+  const second = (
+    await api.call<Body>('POST', '/api/v1/gameboost/sessions', {
+      token: seeker.token,
+      body: { offerId: offer.id, minutes: 60 },
+      key: 's3',
+    })
+  ).body.session;
+  agent.send({ type: 'session-started', sessionId: second.id });
+  await until(
+    async () =>
+      (await api.call<Body>('GET', `/api/v1/gameboost/sessions/${second.id}`, { token: seeker.token })).body.session
+        .status === 'live',
+    'live',
+  );
+  (agent as unknown as { ws: { terminate(): void } }).ws.terminate();
+  await agent.stop();
+  await until(async () => (await presence.online([config.machineId])).size === 0, 'the agent to be gone');
+  await db.pool.query("update machines set last_seen_at = now() - interval '15 minutes' where id = $1", [
+    config.machineId,
+  ]);
+  await db.pool.query(
+    "update gameboost_sessions set started_at = (select last_seen_at from machines where id = $2) - interval '5 minutes' where id = $1",
+    [second.id, config.machineId],
+  );
+  const swept = await sweepSessions(appContext(db, { presence }));
+  assert.equal(swept.ended, 1);
+  const lost = (await api.call<Body>('GET', `/api/v1/gameboost/sessions/${second.id}`, { token: seeker.token })).body
+    .session;
+  assert.equal(lost.endReason, 'agent_lost');
+  assert.equal(lost.usedMinutes, 5, 'charged for the 5 minutes until the agent was last seen');
+  assert.equal(lost.chargedMicros, '500000');
+  assert.equal((await balances())[seeker.userId], '18700000/0');
+  const report = await verifyLedger(appContext(db).ledger, { poolId: pool.id });
+  assert.ok(report.ok);
+});
+
+test('the agent imports nothing of the server: node built-ins, ws, systeminformation and zod only', () => {
+  const allowed = /^(node:|ws$|systeminformation$|zod$|\.\/)/;
+  for (const file of readdirSync(path.join(import.meta.dirname, '..', 'agent'))) {
+    const source = readFileSync(path.join(import.meta.dirname, '..', 'agent', file), 'utf8');
+    for (const [, from] of source.matchAll(/from '([^']+)'/g))
+      assert.match(from ?? '', allowed, `${file} imports ${from}`);
+  }
+});
