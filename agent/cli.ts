@@ -4,13 +4,14 @@ import { cpuBenchmark } from './bench.ts';
 import { defaultConfigPath, readConfig, writeConfig } from './config.ts';
 import { AgentConnection } from './connection.ts';
 import { detectHardware, hardwareId } from './hardware.ts';
+import { stopStreaming, StreamHub, type Source } from './stream.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
 const HELP = `power-realms agent <command>
 
   join CODE [--api URL] [--name NAME]   connect this machine to a pool (the code comes from /machines add-code)
-  run                                   stay connected: presence, heartbeats, sessions (reconnects by itself)
+  run [--source test]                   stay connected and stream sessions (the X display, or a test pattern)
   status                                what this agent is and whether the API sees it online
   bench                                 a short CPU benchmark; with a joined machine the score is reported
 
@@ -28,6 +29,7 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
       name: { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean' },
+      source: { type: 'string' },
     },
   });
   const [command, code] = positionals;
@@ -64,9 +66,19 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
     case 'run': {
       const config = readConfig(file);
       if (!config) return fail(print, `no agent here yet (${file}): run agent join CODE first`);
-      const connection = new AgentConnection(config.apiUrl, config.credential, {
-        onState: (state, detail) => print(`[${new Date().toISOString()}] ${state}${detail ? `: ${detail}` : ''}`),
-        onSession: (message) => print(`session ${String(message.type)}: ${JSON.stringify(message)}`),
+      const source: Source = values.source === 'test' || !process.env.DISPLAY ? 'test' : 'x11';
+      const log = (line: string) => print(`[${new Date().toISOString()}] ${line}`);
+      // Injection (uinput/xdotool) is not wired yet: input is logged, and held keys are released when a viewer drops.
+      const hub = new StreamHub({
+        source,
+        send: (message) => connection.send(message),
+        onInput: (sessionId, event) => log(`input ${sessionId} ${JSON.stringify(event)}`),
+        log,
+      });
+      const connection: AgentConnection = new AgentConnection(config.apiUrl, config.credential, {
+        onState: (state, detail) => log(`${state}${detail ? `: ${detail}` : ''}`),
+        onSession: (message) => hub.onSession(message),
+        onSignal: (sessionId, data) => hub.onSignal(sessionId, data),
       });
       connection.start();
       await new Promise<void>((resolve) => {
@@ -74,7 +86,9 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      hub.stopAll();
       await connection.stop();
+      stopStreaming();
       return 0;
     }
     case 'status': {

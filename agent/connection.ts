@@ -4,6 +4,8 @@ import WebSocket, { type RawData } from 'ws';
 export interface AgentEvents {
   onWelcome?(message: { machineId: string; heartbeatSeconds: number }): void;
   onSession?(message: Record<string, unknown>): void;
+  /** A viewer's signaling message for one of this machine's sessions. */
+  onSignal?(sessionId: string, data: Record<string, unknown>): void;
   onState?(state: 'connecting' | 'online' | 'offline', detail?: string): void;
 }
 
@@ -86,6 +88,8 @@ export class AgentConnection {
         this.heartbeat = setInterval(() => this.beat(), Math.max(1, Number(message.heartbeatSeconds) || 10) * 1000);
       } else if (message.type === 'session' || message.type === 'session-ended') {
         this.events.onSession?.(message);
+      } else if (message.type === 'signal' && typeof message.sessionId === 'string' && message.data) {
+        this.events.onSignal?.(message.sessionId, message.data as Record<string, unknown>);
       }
     });
     ws.on('error', () => undefined);

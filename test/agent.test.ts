@@ -234,8 +234,8 @@ test('rent a slot, the agent starts it, the browser measures it, the end settles
   assert.ok(report.ok);
 });
 
-test('the agent imports nothing of the server: node built-ins, ws, systeminformation and zod only', () => {
-  const allowed = /^(node:|ws$|systeminformation$|zod$|\.\/)/;
+test('the agent imports nothing of the server: node built-ins, ws, systeminformation, node-datachannel and zod only', () => {
+  const allowed = /^(node:|ws$|systeminformation$|zod$|node-datachannel$|\.\/)/;
   for (const file of readdirSync(path.join(import.meta.dirname, '..', 'agent'))) {
     const source = readFileSync(path.join(import.meta.dirname, '..', 'agent', file), 'utf8');
     for (const [, from] of source.matchAll(/from '([^']+)'/g))

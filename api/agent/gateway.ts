@@ -9,8 +9,11 @@ import { isAppError } from '../../core/errors.ts';
 import { markSessionStarted, recordSessionMetrics } from '../../core/gameboost/session-progress.ts';
 import type { EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { viewerTokenHash } from '../../core/gameboost/start-session.ts';
+import { MemorySignalRelay, type SignalRelay } from './signaling.ts';
 
 export const AGENT_WS_PATH = '/api/v1/agent/ws';
+export const VIEWER_WS_PATH = '/api/v1/gameboost/signal';
 
 const Sample = z.object({
   fps: z.number().optional(),
@@ -34,6 +37,7 @@ const Message = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('session-started'), sessionId: z.uuid() }),
   z.object({ type: z.literal('metrics'), sessionId: z.uuid(), sample: Sample }),
+  z.object({ type: z.literal('signal'), sessionId: z.uuid(), data: z.record(z.string(), z.unknown()) }),
 ]);
 
 /**
@@ -51,19 +55,57 @@ export function attachAgentGateway(
     logger: Logger;
     presenceTtlSeconds?: number;
     pingMs?: number;
+    /** Signaling between browsers and agents (Redis pub/sub across processes); in memory by default. */
+    signals?: SignalRelay;
   },
 ): { close(): void; connected(): number } {
   const ttl = options.presenceTtlSeconds ?? 30;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Map<string, WebSocket>();
+  const signals = options.signals ?? new MemorySignalRelay();
   const presence = () => options.appContext().presence ?? processPresence;
+
+  // The browser's signaling line for one session: the viewer token from the rent authenticates it.
+  const viewerUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => {
+    const sessionId = url.searchParams.get('session') ?? '';
+    const token = url.searchParams.get('token') ?? '';
+    const rows = /^[0-9a-f-]{36}$/.test(sessionId)
+      ? await options
+          .appContext()
+          .em.execute<{ machine_id: string }[]>(
+            "select machine_id from gameboost_sessions where id = ? and viewer_token_hash = ? and status in ('waiting', 'live')",
+            [sessionId, viewerTokenHash(token)],
+          )
+      : [];
+    const machineId = rows[0]?.machine_id;
+    if (!machineId) return refuse(socket, '401 Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const unsubscribe = signals.subscribe(`viewer:${sessionId}`, (message) => ws.send(JSON.stringify(message)));
+      ws.on('message', (data) => {
+        let message: unknown;
+        try {
+          message = JSON.parse(textOf(data));
+        } catch {
+          return;
+        }
+        if (message && typeof message === 'object')
+          void signals.publish(`agent:${machineId}`, { sessionId, data: message });
+      });
+      ws.on('close', () => {
+        unsubscribe();
+        void signals.publish(`agent:${machineId}`, { sessionId, data: { type: 'bye' } });
+      });
+    });
+  };
 
   const refuse = (socket: Duplex, status: string) => {
     socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.destroy();
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if ((req.url ?? '').split('?')[0] !== AGENT_WS_PATH) return;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === VIEWER_WS_PATH) return void viewerUpgrade(req, socket, head, url);
+    if (url.pathname !== AGENT_WS_PATH) return;
     const credential = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     authenticateMachine(options.appContext(), credential)
       .then((machine) => {
@@ -95,6 +137,9 @@ export function attachAgentGateway(
     pinger.unref();
     void touch(machineId).catch((error: unknown) => options.logger.warn({ err: error }, 'agent presence not recorded'));
     ws.send(JSON.stringify({ type: 'welcome', machineId, heartbeatSeconds: Math.max(1, Math.floor(ttl / 3)) }));
+    const unsubscribeSignals = signals.subscribe(`agent:${machineId}`, (message) =>
+      ws.send(JSON.stringify({ type: 'signal', ...message })),
+    );
     ws.on('message', (data) => {
       void handle(machineId, ws, textOf(data)).catch((error: unknown) => {
         if (isAppError(error)) return ws.send(JSON.stringify({ type: 'error', code: error.code }));
@@ -103,6 +148,7 @@ export function attachAgentGateway(
     });
     ws.on('close', (code) => {
       clearInterval(pinger);
+      unsubscribeSignals();
       if (sockets.get(machineId) === ws) sockets.delete(machineId);
       // A clean goodbye (the agent stopped) is offline at once; a dropped line waits for the key to expire.
       if (code === 1000)
@@ -140,6 +186,14 @@ export function attachAgentGateway(
       case 'metrics':
         await recordSessionMetrics(app, { sessionId: message.sessionId, source: 'agent', sample: message.sample });
         return;
+      case 'signal': {
+        const rows = await app.em.execute(
+          "select 1 from gameboost_sessions where id = ? and machine_id = ? and status in ('waiting', 'live')",
+          [message.sessionId, machineId],
+        );
+        if (rows.length > 0) await signals.publish(`viewer:${message.sessionId}`, message.data);
+        return;
+      }
     }
   };
 
@@ -156,6 +210,7 @@ export function attachAgentGateway(
     close() {
       unsubscribe();
       server.off('upgrade', onUpgrade);
+      void signals.close();
       for (const ws of sockets.values()) ws.close(1001, 'server shutting down');
       wss.close();
     },
