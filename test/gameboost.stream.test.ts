@@ -123,7 +123,7 @@ test(
     viewer.onDataChannel((channel) => {
       if (channel.getLabel() === 'input') input = channel;
     });
-    viewerWs.on('message', (raw) => {
+    viewerWs.on('message', (raw: Buffer) => {
       const message = JSON.parse(raw.toString()) as { type: string; sdp?: string; candidate?: string; mid?: string };
       if (message.type === 'offer' && message.sdp) viewer.setRemoteDescription(message.sdp, 'offer');
       if (message.type === 'candidate' && message.candidate)
