@@ -77,6 +77,7 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
       });
       const connection: AgentConnection = new AgentConnection(config.apiUrl, config.credential, {
         onState: (state, detail) => log(`${state}${detail ? `: ${detail}` : ''}`),
+        onWelcome: (message) => (hub.iceServers = message.iceServers ?? []),
         onSession: (message) => hub.onSession(message),
         onSignal: (sessionId, data) => hub.onSignal(sessionId, data),
       });

@@ -2,7 +2,7 @@ import os from 'node:os';
 import WebSocket, { type RawData } from 'ws';
 
 export interface AgentEvents {
-  onWelcome?(message: { machineId: string; heartbeatSeconds: number }): void;
+  onWelcome?(message: { machineId: string; heartbeatSeconds: number; iceServers?: string[] }): void;
   onSession?(message: Record<string, unknown>): void;
   /** A viewer's signaling message for one of this machine's sessions. */
   onSignal?(sessionId: string, data: Record<string, unknown>): void;

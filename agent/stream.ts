@@ -154,6 +154,8 @@ export class StreamHost {
 /** The streams of one agent, one per session, driven by the gateway's session and signal messages. */
 export class StreamHub {
   private readonly streams = new Map<string, StreamHost>();
+  /** STUN/TURN servers the API handed out in its welcome (TURN credentials are time-limited). */
+  iceServers: string[] = [];
   constructor(
     private readonly options: {
       source: Source;
@@ -183,6 +185,7 @@ export class StreamHub {
       if (this.streams.size >= 4) return;
       host = new StreamHost({
         source: this.options.source,
+        iceServers: this.iceServers,
         signal: (out) => this.options.send({ type: 'signal', sessionId, data: out }),
         onInput: (event) => this.options.onInput?.(sessionId, event),
         onState: (state) => this.options.log?.(`stream ${sessionId}: ${state}`),

@@ -108,6 +108,16 @@ export async function openPlatform(env: Env, logger: Logger, options: { migrate:
       publicUrl: env.PUBLIC_URL,
       payments,
       presence,
+      ice: {
+        stunUrls: env.ICE_STUN_URLS.split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+        turnUrls: env.TURN_URLS.split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+        turnSecret: env.TURN_SECRET,
+        turnTtlSeconds: env.TURN_TTL_SECONDS,
+      },
     }),
     async close() {
       await engine.idle();

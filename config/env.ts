@@ -78,6 +78,12 @@ const EnvSchema = z.object({
   TOPUP_MICROS_PER_USD: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
   TOPUP_MICROS_PER_USDT: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
   TOPUP_MICROS_PER_STAR: z.coerce.number().int().min(1).max(1_000_000_000).default(13_000),
+  /** STUN servers for GameBoost streams, comma-separated (stun:host:port). */
+  ICE_STUN_URLS: z.string().default(''),
+  /** TURN servers, comma-separated (turn:host:port?transport=udp), and their shared secret (time-limited credentials). */
+  TURN_URLS: z.string().default(''),
+  TURN_SECRET: z.string().min(16).optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

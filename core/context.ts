@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LedgerContext } from './ledger/context.ts';
 import type { PaymentGateways } from './topups/gateways.ts';
 import type { Presence } from './agents/presence.ts';
+import type { IceConfig } from './gameboost/ice.ts';
 
 /**
  * Counts attempts against a budget (private-pool passwords, link codes). Implemented with rate-limiter-flexible on
@@ -53,6 +54,8 @@ export interface AppContext {
   payments?: PaymentGateways;
   /** Which host agents are connected (core/agents/presence.ts); absent: this process's in-memory presence. */
   presence?: Presence;
+  /** STUN/TURN servers for GameBoost streams; absent: host candidates only (same network). */
+  ice?: IceConfig;
 }
 
 /** The caller of a use case, as authenticated at the edge. */

@@ -196,6 +196,17 @@ test('rent a slot, the agent starts it, the browser measures it, the end settles
   assert.equal(after1[seeker.userId], '19200000/0');
   assert.equal(after1[node.userId], '720000/0');
   await until(async () => sessions.some((m) => m.type === 'session-ended'), 'the agent to hear the end');
+  // The missed SLA weighs on the node's rating; the agent's benchmark shows on its offer.
+  const standing = await api.call<Body>('GET', `/api/v1/pools/${pool.id}/members/${node.userId}/standing`, {
+    token: seeker.token,
+  });
+  assert.equal(standing.body.rating, 33);
+  agent.send({ type: 'benchmark', cpuScore: 4321 });
+  await until(
+    async () =>
+      (await api.call<Body>('GET', `/api/v1/offers/${offer.id}`, { token: seeker.token })).body.offer.cpuScore === 4321,
+    'the benchmark on the offer',
+  );
 
   // The agent dies mid-session: when it has been gone past the grace period, the session ends, charged to last seen.
   const second = (

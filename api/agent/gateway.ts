@@ -11,6 +11,7 @@ import type { EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { viewerTokenHash } from '../../core/gameboost/start-session.ts';
 import { MemorySignalRelay, type SignalRelay } from './signaling.ts';
+import { iceServersFor, iceServerStrings } from '../../core/gameboost/ice.ts';
 
 export const AGENT_WS_PATH = '/api/v1/agent/ws';
 export const VIEWER_WS_PATH = '/api/v1/gameboost/signal';
@@ -136,7 +137,14 @@ export function attachAgentGateway(
     }, options.pingMs ?? 15_000);
     pinger.unref();
     void touch(machineId).catch((error: unknown) => options.logger.warn({ err: error }, 'agent presence not recorded'));
-    ws.send(JSON.stringify({ type: 'welcome', machineId, heartbeatSeconds: Math.max(1, Math.floor(ttl / 3)) }));
+    ws.send(
+      JSON.stringify({
+        type: 'welcome',
+        machineId,
+        heartbeatSeconds: Math.max(1, Math.floor(ttl / 3)),
+        iceServers: iceServerStrings(iceServersFor(options.appContext().ice, `agent-${machineId}`)),
+      }),
+    );
     const unsubscribeSignals = signals.subscribe(`agent:${machineId}`, (message) =>
       ws.send(JSON.stringify({ type: 'signal', ...message })),
     );

@@ -26,6 +26,7 @@ export const OfferSchema = z
     description: z.string(),
     machineId: z.uuid().nullable(),
     machineName: z.string().nullable(),
+    cpuScore: z.number().int().nullable().meta({ description: 'The machine’s CPU benchmark score, when measured.' }),
     targetPoolId: z.uuid().nullable(),
     priceMicros: MicrosOut.meta({ description: 'Per hour for compute time and GameBoost slots, per item otherwise.' }),
     quantityLeft: z.number().int().nullable(),

@@ -5,6 +5,7 @@ import { endSession } from '../../core/gameboost/end-session.ts';
 import { markSessionStarted, recordSessionMetrics } from '../../core/gameboost/session-progress.ts';
 import { requireSession, type Session } from '../../core/gameboost/session-view.ts';
 import { startSession } from '../../core/gameboost/start-session.ts';
+import { iceServersFor } from '../../core/gameboost/ice.ts';
 import { defineRoute } from '../rest/route.ts';
 import { MicrosOut, Uuid } from '../rest/schemas.ts';
 import { actorOf } from './views.ts';
@@ -147,8 +148,14 @@ export const startSessionRoute = defineRoute({
   body: z.strictObject({ offerId: Uuid, minutes: z.int().min(1).max(1440) }),
   response: {
     status: 201,
-    description: 'The session, waiting for the stream.',
-    schema: z.object({ session: SessionSchema, viewerToken: z.string().nullable() }),
+    description: 'The session, waiting for the stream, and the ICE servers (TURN credentials expire) for the browser.',
+    schema: z.object({
+      session: SessionSchema,
+      viewerToken: z.string().nullable(),
+      iceServers: z.array(
+        z.object({ urls: z.array(z.string()), username: z.string().optional(), credential: z.string().optional() }),
+      ),
+    }),
   },
   errors: [
     'OFFER_NOT_FOUND',
@@ -165,7 +172,7 @@ export const startSessionRoute = defineRoute({
       ...body,
       idempotencyKey: idempotencyKey as string,
     });
-    return { session: sessionJson(session), viewerToken };
+    return { session: sessionJson(session), viewerToken, iceServers: iceServersFor(app.ice, `viewer-${session.id}`) };
   },
 });
 

@@ -19,6 +19,8 @@ export interface Offer {
   description: string;
   machineId: string | null;
   machineName: string | null;
+  /** The machine's CPU benchmark score (`agent bench`), when measured. */
+  cpuScore: number | null;
   targetPoolId: string | null;
   /** Per hour for rentals, per item otherwise. */
   priceMicros: bigint;
@@ -39,6 +41,7 @@ export interface OfferRow {
   description: string;
   machine_id: string | null;
   machine_name: string | null;
+  cpu_score: number | null;
   target_pool_id: string | null;
   price_micros: string;
   quantity_left: number | null;
@@ -53,7 +56,9 @@ export interface OfferRow {
 export const OFFER_SELECT = `
   select o.id, o.pool_id, o.seller_user_id, u.display_name as seller_name, o.kind, o.title, o.description,
          o.machine_id, m.name as machine_name, o.target_pool_id, o.price_micros, o.quantity_left, o.status, o.created_at,
-         round(100.0 * (r.sales + 1) / (r.sales + 2 + 3 * r.lost_full + 1.5 * r.lost_partial))::int as seller_rating
+         round(100.0 * (r.sales + r.sessions_ok + 1)
+               / (r.sales + r.sessions_ok + 2 + 3 * r.lost_full + 1.5 * r.lost_partial + r.sessions_bad))::int as seller_rating,
+         (m.benchmark ->> 'cpuScore')::int as cpu_score
     from offers o
     join users u on u.id = o.seller_user_id
     left join machines m on m.id = o.machine_id
@@ -65,7 +70,11 @@ export const OFFER_SELECT = `
                as lost_full,
              (select count(*) from disputes d join deals x on x.id = d.deal_id
                where x.pool_id = o.pool_id and x.seller_user_id = o.seller_user_id and d.outcome = 'refund_partial')
-               as lost_partial
+               as lost_partial,
+             (select count(*) from gameboost_sessions g where g.pool_id = o.pool_id and g.seller_user_id = o.seller_user_id
+                and g.status = 'ended' and g.charged_micros > 0 and g.sla_refund_micros = 0) as sessions_ok,
+             (select count(*) from gameboost_sessions g where g.pool_id = o.pool_id and g.seller_user_id = o.seller_user_id
+                and g.status = 'ended' and (g.sla_refund_micros > 0 or g.end_reason = 'agent_lost')) as sessions_bad
     ) r`;
 
 export function offerFromRow(row: OfferRow): Offer {
@@ -80,6 +89,7 @@ export function offerFromRow(row: OfferRow): Offer {
     description: row.description,
     machineId: row.machine_id,
     machineName: row.machine_name,
+    cpuScore: row.cpu_score,
     targetPoolId: row.target_pool_id,
     priceMicros: BigInt(row.price_micros),
     quantityLeft: row.quantity_left,

@@ -5,8 +5,8 @@ import { AppError } from '../errors.ts';
  * A person's standing in one pool, from their history there. Both scores run 0–100 and start at 50 with no history
  * (a Laplace estimate: one imagined good and one imagined bad outcome), so a newcomer is neither trusted nor barred.
  *
- * - rating (as a seller / node): completed sales are good; a dispute lost as the seller counts 3 bad, a partial
- *   refund 1.5; an SLA shortfall (GameBoost) counts 1 bad.
+ * - rating (as a seller / node): completed sales and GameBoost sessions that met the SLA are good; a dispute lost as
+ *   the seller counts 3 bad, a partial refund 1.5; a session with an SLA refund, or whose agent was lost, 1 bad.
  * - reliability (as a member): completed purchases are good; a dispute the member opened and lost counts 3 bad, a
  *   rejected withdrawal 2, a confirmed fraud flag 10.
  */
@@ -33,6 +33,8 @@ export async function standingOf(em: EntityManager, poolId: string, userId: stri
       lost_as_buyer: string;
       rejected: string;
       flags: string;
+      sessions_ok: string;
+      sessions_bad: string;
     }[]
   >(
     `select
@@ -45,7 +47,12 @@ export async function standingOf(em: EntityManager, poolId: string, userId: stri
        (select count(*) from disputes d join deals x on x.id = d.deal_id
          where x.pool_id = ? and x.buyer_user_id = ? and d.opened_by = ? and d.outcome = 'payout') as lost_as_buyer,
        (select count(*) from withdrawals where pool_id = ? and user_id = ? and status = 'rejected') as rejected,
-       (select count(*) from fraud_flags where pool_id = ? and status = 'confirmed' and ? = any(user_ids)) as flags`,
+       (select count(*) from fraud_flags where pool_id = ? and status = 'confirmed' and ? = any(user_ids)) as flags,
+       (select count(*) from gameboost_sessions where pool_id = ? and seller_user_id = ? and status = 'ended'
+          and charged_micros > 0 and sla_refund_micros = 0) as sessions_ok,
+       (select count(*) from gameboost_sessions where pool_id = ? and seller_user_id = ? and status = 'ended'
+          and (sla_refund_micros > 0 or end_reason = 'agent_lost')) as sessions_bad`,
+    // Pool and user for each subquery, in order (the buyer-dispute one names the user twice).
     [
       poolId,
       userId,
@@ -62,15 +69,19 @@ export async function standingOf(em: EntityManager, poolId: string, userId: stri
       userId,
       poolId,
       userId,
+      poolId,
+      userId,
+      poolId,
+      userId,
     ],
   );
   const row = rows[0];
   if (!row) throw new Error('standingOf: no row');
   const n = (value: string) => Number(value);
-  const lostAsSeller = n(row.lost_full) * 3 + n(row.lost_partial) * 1.5;
+  const lostAsSeller = n(row.lost_full) * 3 + n(row.lost_partial) * 1.5 + n(row.sessions_bad);
   const buyerBad = n(row.lost_as_buyer) * 3 + n(row.rejected) * 2 + n(row.flags) * 10;
   return {
-    rating: score(n(row.sales), lostAsSeller),
+    rating: score(n(row.sales) + n(row.sessions_ok), lostAsSeller),
     reliability: score(n(row.purchases), buyerBad),
     completedSales: n(row.sales),
     disputesLostAsSeller: n(row.lost_full) + n(row.lost_partial),
