@@ -8,6 +8,7 @@ import { createApiRateLimiter } from '../api/rest/rate-limit.ts';
 import { createNotifications } from '../api/notifications/sse.ts';
 import { paymentWebhooksRouter } from '../api/payments/webhooks.ts';
 import { attachAgentGateway } from '../api/agent/gateway.ts';
+import { playRouter } from '../api/agent/play.ts';
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { optionalParts, type Env } from '../config/env.ts';
@@ -62,6 +63,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
             appContext: () => platform.appContext(RequestContext.getEntityManager() as EntityManager | undefined),
             logger,
           }),
+          playRouter(),
           ...(bots?.routers ?? []),
         ],
         rateLimiter: createApiRateLimiter({

@@ -7,6 +7,7 @@ import { processPresence } from '../../core/agents/presence.ts';
 import type { AppContext } from '../../core/context.ts';
 import { isAppError } from '../../core/errors.ts';
 import { markSessionStarted, recordSessionMetrics } from '../../core/gameboost/session-progress.ts';
+import { endSession } from '../../core/gameboost/end-session.ts';
 import type { EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { viewerTokenHash } from '../../core/gameboost/start-session.ts';
@@ -89,14 +90,29 @@ export function attachAgentGateway(
         } catch {
           return;
         }
-        if (message && typeof message === 'object')
-          void signals.publish(`agent:${machineId}`, { sessionId, data: message });
+        if (!message || typeof message !== 'object') return;
+        void fromViewer(sessionId, machineId, message as Record<string, unknown>).catch((error: unknown) => {
+          if (!isAppError(error)) options.logger.error({ err: error, sessionId }, 'viewer message failed');
+        });
       });
       ws.on('close', () => {
         unsubscribe();
         void signals.publish(`agent:${machineId}`, { sessionId, data: { type: 'bye' } });
       });
     });
+  };
+
+  // The viewer reports its first decoded frame, its quality samples and its wish to end; the rest is for the agent.
+  const fromViewer = async (sessionId: string, machineId: string, message: Record<string, unknown>) => {
+    const app = options.appContext();
+    if (message.type === 'first-frame') return void (await markSessionStarted(app, { sessionId }));
+    if (message.type === 'stats') {
+      const sample = Sample.safeParse(message);
+      if (sample.success) await recordSessionMetrics(app, { sessionId, source: 'browser', sample: sample.data });
+      return;
+    }
+    if (message.type === 'end') return void (await endSession(app, null, { sessionId, reason: 'buyer' }));
+    await signals.publish(`agent:${machineId}`, { sessionId, data: message });
   };
 
   const refuse = (socket: Duplex, status: string) => {
@@ -208,6 +224,8 @@ export function attachAgentGateway(
   // Sessions rented on a machine connected here: the agent hears at once (every API process sees every event).
   const unsubscribe = options.bus.subscribeBroadcast((event) => {
     if (event.type !== 'SessionRequested' && event.type !== 'SessionEnded') return;
+    if (event.type === 'SessionEnded')
+      void signals.publish(`viewer:${String(event.payload.sessionId)}`, { type: 'ended' });
     const ws = sockets.get(String(event.payload.machineId));
     ws?.send(
       JSON.stringify({ type: event.type === 'SessionRequested' ? 'session' : 'session-ended', ...event.payload }),

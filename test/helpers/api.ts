@@ -19,6 +19,7 @@ import { paymentWebhooksRouter } from '../../api/payments/webhooks.ts';
 import type { PaymentGateways } from '../../core/topups/gateways.ts';
 import type { Presence } from '../../core/agents/presence.ts';
 import { attachAgentGateway } from '../../api/agent/gateway.ts';
+import { playRouter } from '../../api/agent/play.ts';
 
 export interface CallResult<T> {
   status: number;
@@ -93,6 +94,7 @@ export async function startApi(
       authenticate,
       extraRouters: [
         notifications.router,
+        playRouter(),
         paymentWebhooksRouter({
           appContext: () =>
             appContext((RequestContext.getEntityManager() as EntityManager | undefined) ?? db.orm.em.fork()),
