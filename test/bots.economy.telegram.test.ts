@@ -12,6 +12,7 @@ import { createNotifier } from '../bots/notify.ts';
 import { createTelegramBot, telegramOutbound } from '../bots/telegram/bot.ts';
 import { verifyLedger } from '../core/ledger/verify-ledger.ts';
 import { registerMachine } from '../core/machines/register-machine.ts';
+import { processPresence } from '../core/agents/presence.ts';
 import { InMemoryEventBus } from '../events/bus.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -198,6 +199,23 @@ test('sell, browse in Russian, buy with a button and a private confirmation, del
 
   await send(NODE, '/withdraw status', dm(NODE));
   assert.match(lastTo(NODE.id), /Withdrawals in Rig Room:\n#[0-9a-f]{8} 2 PRC · paid · approvals 1\/1/);
+  // GameBoost from chat: with the node's agent online, /rent confirms privately and hands out the player link.
+  const machine = (await db.pool.query<{ id: string }>("select id from machines where name = 'rig'")).rows[0]?.id ?? '';
+  const offerCode = /#([0-9a-f]{8})/.exec(String(list?.payload.text))?.[1] ?? '';
+  await send(SEEKER, `/rent ${offerCode} 30`, dm(SEEKER));
+  assert.equal(lastTo(SEEKER.id), 'Эта машина сейчас не в сети.');
+  await processPresence.touch(machine, 60);
+  await send(SEEKER, `/rent ${offerCode} 30`, dm(SEEKER));
+  const rentAsk = messagesTo(SEEKER.id).at(-1);
+  assert.match(textOf(rentAsk), /^Арендовать «RTX 4090 at 1440p» на 30 мин\? Удерживается 1,5 PRC/);
+  await press(SEEKER, buttonsOf(rentAsk).find((b) => b.callback_data.endsWith(':c'))?.callback_data ?? '');
+  assert.match(
+    lastAnswer(),
+    /^Слот готов на 30 мин\. Откройте в браузере .*: https:\/\/realms\.example\/play#session=[0-9a-f-]{36}&token=/,
+  );
+  assert.equal((await balanceOf(SEEKER.id, poolId)).pending, '1500000');
+  await processPresence.forget(machine);
+
   const report = await verifyLedger(appContext(db).ledger, { poolId });
   assert.ok(report.ok);
 });

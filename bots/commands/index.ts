@@ -20,6 +20,7 @@ import { withdraw } from './withdraw.ts';
 import { reward } from './reward.ts';
 import { rating } from './rating.ts';
 import { topup } from './topup.ts';
+import { rent } from './rent.ts';
 
 /** Every command, as both bots offer them (in this order in menus and /help). */
 export const commands: CommandDef[] = [
@@ -35,6 +36,7 @@ export const commands: CommandDef[] = [
   market,
   sell,
   buy,
+  rent,
   deal,
   dispute,
   withdraw,

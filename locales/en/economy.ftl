@@ -207,3 +207,11 @@ agent-code = Your code to connect a machine: { $code } (valid 10 minutes, once).
     npx power-realms agent join { $code }
 notify-session-ended-buyer = Your GameBoost session in { $pool } ended: { $minutes } min played, { $amount } { $currency } paid ({ $refund } refunded for quality below the pool's rules), { $returned } { $currency } back to your balance.
 notify-session-ended-node = A GameBoost session on your machine in { $pool } ended: { $minutes } min, { $amount } { $currency } charged before the platform fee ({ $refund } refunded for quality).
+
+## GameBoost
+cmd-rent = Rent a GameBoost slot and get your player link
+cmd-rent-opt-offer = The GameBoost offer (its #code on Telegram)
+cmd-rent-opt-minutes = For how many minutes (60 by default); you pay for the minutes you use
+rent-confirm = Rent “{ $title }” for { $minutes } min? { $amount } { $currency } is held; you pay for the minutes you play, less a refund if the quality misses the pool's rules.
+rent-ready = Your slot is ready for { $minutes } min. Open it in your browser (keep this link to yourself): { $link }
+rent-again = This rent was already started; the link was sent with it.

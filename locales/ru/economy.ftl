@@ -209,3 +209,11 @@ agent-code = Код для подключения машины: { $code } (де�
     npx power-realms agent join { $code }
 notify-session-ended-buyer = Ваш сеанс GameBoost в { $pool } завершён: сыграно { $minutes } мин, оплачено { $amount } { $currency } (возвращено { $refund } за качество ниже правил пула), { $returned } { $currency } вернулись на баланс.
 notify-session-ended-node = Сеанс GameBoost на вашей машине в { $pool } завершён: { $minutes } мин, начислено { $amount } { $currency } до комиссии платформы (возвращено { $refund } за качество).
+
+## GameBoost
+cmd-rent = Арендовать слот GameBoost и получить ссылку на игру
+cmd-rent-opt-offer = Предложение GameBoost (его #код в Telegram)
+cmd-rent-opt-minutes = На сколько минут (по умолчанию 60); платите за сыгранные минуты
+rent-confirm = Арендовать «{ $title }» на { $minutes } мин? Удерживается { $amount } { $currency }; вы платите за сыгранные минуты, минус возврат, если качество ниже правил пула.
+rent-ready = Слот готов на { $minutes } мин. Откройте в браузере (никому не передавайте ссылку): { $link }
+rent-again = Эта аренда уже начата; ссылка была отправлена вместе с ней.
