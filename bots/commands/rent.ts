@@ -67,7 +67,7 @@ onBotPromptDecided(KIND, async ({ app, prompt, locale }) => {
   );
   if (!viewerToken) return t(locale, 'rent-again');
   const ice = encodeURIComponent(JSON.stringify(iceServersFor(app.ice, `viewer-${session.id}`)));
-  const base = String(prompt.payload.publicUrl ?? '').replace(/\/$/, '');
+  const base = (typeof prompt.payload.publicUrl === 'string' ? prompt.payload.publicUrl : '').replace(/\/$/, '');
   const link = `${base}/play#session=${session.id}&token=${encodeURIComponent(viewerToken)}&ice=${ice}`;
   return t(locale, 'rent-ready', { minutes: session.rentedMinutes, link });
 });

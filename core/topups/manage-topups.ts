@@ -4,7 +4,7 @@ import { recordEvent } from '../events/record-event.ts';
 import { requireGlobalAdmin } from '../access/pool-access.ts';
 import { platformAccounts } from '../ledger/context.ts';
 import { creditFor } from './rates.ts';
-import { credit } from './settle-topup.ts';
+import { credit, REVIEW_REJECTED } from './settle-topup.ts';
 import { listTopupRows, requireTopup, type Topup } from './topup-view.ts';
 
 /** A top-up, for the member who made it and for the Global Admin. */
@@ -32,10 +32,12 @@ export async function resolveTopupReview(
     if (micros === null || micros <= 0n) throw new AppError('INVALID_AMOUNT', 'nothing was paid to credit');
     return credit(ctx, topup, micros, { paidAmount: topup.paidAmount ?? undefined, type: 'review-credited' });
   }
-  await ctx.em.execute(
-    "update topups set status = 'failed', provider_status = 'review-rejected', updated_at = now() where id = ?",
-    [topup.id],
+  const rows = await ctx.em.execute(
+    "update topups set status = 'failed', provider_status = ?, updated_at = now() where id = ? and status = 'review' returning id",
+    [REVIEW_REJECTED, topup.id],
   );
+  // A payment reported in full while the admin looked was credited: the rejection no longer applies.
+  if (rows.length === 0) throw new AppError('VALIDATION_FAILED', 'the top-up left review before it was rejected');
   return requireTopup(ctx.em, topup.id);
 }
 

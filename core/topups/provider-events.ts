@@ -37,8 +37,9 @@ export function fromStripe(event: StripeEvent): ProviderUpdate | null {
 
 /**
  * NOWPayments statuses in our terms. They only move forward (waiting → confirming → confirmed → sending → finished);
- * partially_paid waits for review; failed, refunded and expired end the top-up. One IPN per payment and status is
- * stored, so a repeated IPN changes nothing.
+ * partially_paid waits for review (and is credited if NOWPayments later reports it finished); failed, refunded and
+ * expired end the top-up. One IPN per payment, status and amount paid is stored, so a repeated IPN changes nothing,
+ * while a second partial payment with more paid is news.
  */
 export function fromNowPayments(payment: NowPayment, eventPrefix = 'ipn'): ProviderUpdate {
   const outcome: ProviderUpdate['outcome'] =
@@ -53,12 +54,13 @@ export function fromNowPayments(payment: NowPayment, eventPrefix = 'ipn'): Provi
             : 'confirming';
   return {
     provider: 'nowpayments',
-    eventId: `${eventPrefix}:${payment.paymentId}:${payment.status}`,
+    eventId: `${eventPrefix}:${payment.paymentId}:${payment.status}:${payment.actuallyPaid}`,
     type: `payment.${payment.status}`,
     payload: { ...payment },
     topupId: payment.orderId,
     outcome,
     paidAmount: payment.actuallyPaid,
+    askedAmount: payment.payAmount,
     paidCurrency: payment.payCurrency,
     providerRef: payment.paymentId,
     providerStatus: payment.status,

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import { recordEvent } from '../events/record-event.ts';
 import { recordDeposit } from '../ledger/record-deposit.ts';
 import { creditFor, parseDecimal6, type Provider } from './rates.ts';
-import { findTopup, TOPUP_RANK, type Topup, type TopupStatus } from './topup-view.ts';
+import { findTopup, requireTopup, TOPUP_RANK, type Topup, type TopupStatus } from './topup-view.ts';
 
 /** What a provider said about a payment, in our terms. */
 export interface ProviderUpdate {
@@ -18,6 +18,8 @@ export interface ProviderUpdate {
   outcome: 'confirming' | 'paid' | 'partial' | 'failed' | 'expired';
   /** What was paid, in the quote's terms (cents, Stars, USDT decimal) and currency. */
   paidAmount?: string;
+  /** What the provider itself asked the payer for, when it quotes on its own (NOWPayments: USDT for a USD price). */
+  askedAmount?: string;
   paidCurrency?: string;
   /** The provider's reference to keep (Telegram's charge id for refunds, NOWPayments' payment id). */
   providerRef?: string;
@@ -27,14 +29,19 @@ export interface ProviderUpdate {
 export type SettleResult =
   { kind: 'duplicate' } | { kind: 'ignored'; topup: Topup } | { kind: 'applied'; topup: Topup };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Applies a verified provider event to its top-up, exactly once: the event id is stored first (a redelivery stops
- * there); statuses only move forward (a late 'confirming' after 'credited' changes nothing); a payment is credited
- * through the custodial wallet under the top-up's own ledger key — so even two different events reporting the same
- * payment credit once — and only when the amount and currency match what was asked; otherwise it waits for review.
+ * Applies a verified provider event to its top-up, exactly once. The event id is stored first; a redelivery is
+ * applied again only as far as it still changes something — so a process that died between storing the event and
+ * crediting finishes the credit on the provider's retry, and otherwise a repeat is a 'duplicate'. Statuses only move
+ * forward (a late 'confirming' after 'credited' changes nothing); a payment is credited through the custodial wallet
+ * under the top-up's own ledger key — so even two different events reporting the same payment credit once — and only
+ * when the amount and currency match what was asked; otherwise it waits for review.
  */
 export async function settleTopup(ctx: AppContext, update: ProviderUpdate): Promise<SettleResult> {
-  const topup = update.topupId ? await findTopup(ctx.em, 'id', update.topupId) : null;
+  // Ids that are not ours (another product on the same provider account) are unknown, not a database error.
+  const topup = update.topupId && UUID.test(update.topupId) ? await findTopup(ctx.em, 'id', update.topupId) : null;
   if (!topup || topup.provider !== update.provider)
     throw new AppError('TOPUP_NOT_FOUND', `no ${update.provider} top-up ${update.topupId ?? ''}`);
   const stored = await ctx.em.execute(
@@ -42,7 +49,7 @@ export async function settleTopup(ctx: AppContext, update: ProviderUpdate): Prom
      on conflict do nothing returning event_id`,
     [update.provider, update.eventId, topup.id, update.type, JSON.stringify(update.payload)],
   );
-  if (stored.length === 0) return { kind: 'duplicate' };
+  const unchanged: SettleResult = stored.length === 0 ? { kind: 'duplicate' } : { kind: 'ignored', topup };
   if (update.providerRef && update.provider !== 'stripe')
     await ctx.em.execute(
       'update topups set provider_ref = ? where id = ? and (provider_ref is null or provider_ref like ?)',
@@ -56,11 +63,25 @@ export async function settleTopup(ctx: AppContext, update: ProviderUpdate): Prom
     creditMicros = creditFor(update.provider, update.paidAmount ?? '', topup.rateMicros);
     if (creditMicros === null || !amountMatches(topup, update) || creditMicros <= 0n) next = 'review';
   }
-  // Money that arrived is never ignored: a payment confirmed after the top-up failed or expired is still credited.
-  const late = next === 'credited' && (topup.status === 'failed' || topup.status === 'expired');
-  if (!late && TOPUP_RANK[next] <= TOPUP_RANK[topup.status]) return { kind: 'ignored', topup };
-  if (next === 'credited' && creditMicros !== null)
+  // Money that arrived is never ignored: a full payment confirmed after the top-up failed, expired or waited for
+  // review (a partial payment completed later) is still credited — unless it was credited before (a failed Stars
+  // refund waits in review) or the Global Admin rejected it.
+  const late =
+    next === 'credited' &&
+    (topup.status === 'failed' || topup.status === 'expired' || topup.status === 'review') &&
+    topup.creditedMicros === null &&
+    topup.providerStatus !== REVIEW_REJECTED;
+  if (next === 'credited' && creditMicros !== null && (late || TOPUP_RANK[next] > TOPUP_RANK[topup.status]))
     return { kind: 'applied', topup: await credit(ctx, topup, creditMicros, update) };
+  // A later partial payment with a new amount: the review sees what was paid last.
+  if (next === 'review' && topup.status === 'review' && update.paidAmount && update.paidAmount !== topup.paidAmount) {
+    await ctx.em.execute("update topups set paid_amount = ?, updated_at = now() where id = ? and status = 'review'", [
+      update.paidAmount,
+      topup.id,
+    ]);
+    return { kind: 'applied', topup: await requireTopup(ctx.em, topup.id) };
+  }
+  if (TOPUP_RANK[next] <= TOPUP_RANK[topup.status]) return unchanged;
   await ctx.em.transactional(async (em) => {
     const rows = await em.execute(
       `update topups set status = ?, provider_status = ?, paid_amount = coalesce(?, paid_amount), updated_at = now()
@@ -80,15 +101,22 @@ export async function settleTopup(ctx: AppContext, update: ProviderUpdate): Prom
         },
       });
   });
-  return { kind: 'applied', topup: (await findTopup(ctx.em, 'id', topup.id)) as Topup };
+  return { kind: 'applied', topup: await requireTopup(ctx.em, topup.id) };
 }
 
-/** Stripe and Stars must be paid exactly as asked; NOWPayments at least the asked USDT (crypto rounds). */
+/** The provider status a top-up keeps when the Global Admin rejected it in review: no later event credits it. */
+export const REVIEW_REJECTED = 'review-rejected';
+
+/**
+ * Stripe and Stars must be paid exactly as asked. NOWPayments must be paid at least what it asked the payer for: the
+ * invoice is priced in USD and NOWPayments quotes the USDT itself (a little more or less than the price), so its own
+ * quote from the signed IPN is the bar — the credit is still what was actually paid, at the recorded rate.
+ */
 function amountMatches(topup: Topup, update: ProviderUpdate): boolean {
   const currency = (update.paidCurrency ?? '').toLowerCase();
   if (update.provider === 'nowpayments') {
     const paid = parseDecimal6(update.paidAmount ?? '');
-    const asked = parseDecimal6(topup.providerAmount);
+    const asked = parseDecimal6(update.askedAmount ?? topup.providerAmount);
     return paid !== null && asked !== null && paid >= asked && currency === topup.providerCurrency.toLowerCase();
   }
   return update.paidAmount === topup.providerAmount && currency === topup.providerCurrency.toLowerCase();
@@ -142,5 +170,5 @@ export async function credit(
         },
       });
   });
-  return (await findTopup(ctx.em, 'id', topup.id)) as Topup;
+  return requireTopup(ctx.em, topup.id);
 }
