@@ -68,6 +68,9 @@ after(async () => {
 
 let updateId = 930_000;
 const update = (body: Record<string, unknown>, id = (updateId += 1)) => bot.handleUpdate({ update_id: id, ...body });
+/** The member writes `text` to the bot in the private chat. */
+const privateText = (text: string) =>
+  update(textUpdate({ from: MEMBER, chat: { id: MEMBER.id, type: 'private' }, text, updateId: (updateId += 1) }));
 const calls = (method: string) => fake.calls.filter((c) => c.method === method);
 
 test('a Stars top-up: invoice, pre-checkout, credited once, announced, refunded', async () => {
@@ -83,14 +86,7 @@ test('a Stars top-up: invoice, pre-checkout, credited once, announced, refunded'
   });
   await joinPool(ctx, actor(zoe.id), { poolId: pool.id });
 
-  await update(
-    textUpdate({
-      from: MEMBER,
-      chat: { id: MEMBER.id, type: 'private' },
-      text: '/topup 1 stars',
-      updateId: (updateId += 1),
-    }),
-  );
+  await privateText('/topup 1 stars');
   const invoice = calls('sendInvoice').at(-1);
   assert.ok(invoice, fake.calls.map((c) => c.method).join());
   assert.equal(invoice.payload.currency, 'XTR');
@@ -184,13 +180,11 @@ test('a Stars top-up: invoice, pre-checkout, credited once, announced, refunded'
   assert.ok(report.ok);
 
   // A malformed amount is a clear refusal, and nothing is started.
-  await update(
-    textUpdate({
-      from: MEMBER,
-      chat: { id: MEMBER.id, type: 'private' },
-      text: '/topup 0 stars',
-      updateId: (updateId += 1),
-    }),
-  );
+  await privateText('/topup 0 stars');
   assert.match(fake.sent(MEMBER.id).at(-1) ?? '', /is not an amount/);
+  // More than one invoice can carry (10,000 Stars = 130 PRC here): refused with the range, no invoice.
+  const invoices = calls('sendInvoice').length;
+  await privateText('/topup 131 stars');
+  assert.match(fake.sent(MEMBER.id).at(-1) ?? '', /^A top-up is from 1 to 130 PRC with this method\.$/);
+  assert.equal(calls('sendInvoice').length, invoices);
 });

@@ -6,16 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import Stripe from 'stripe';
 import type { PaymentGateways } from '../core/topups/gateways.ts';
 import { reconcileTopups } from '../core/topups/reconcile-topups.ts';
-import { verifyLedger } from '../core/ledger/verify-ledger.ts';
-import { createNowPaymentsClient, signIpn } from '../lib/nowpayments.ts';
-import { createStripeGateway } from '../lib/stripe-gateway.ts';
 import { appContext } from './helpers/app.ts';
 import { startApi, type TestApi } from './helpers/api.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
-import { startFakeNowPayments, startFakeStripe, type FakePayment } from './helpers/fake-payments.ts';
+import type { TestDatabase } from './helpers/db.ts';
+import type { FakePayment } from './helpers/fake-payments.ts';
+import { startPaymentsApi, type PaymentsApi } from './helpers/payments-api.ts';
 
 // Answers are probed as loose JSON; their shapes are checked by the routes' response schemas.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call */
@@ -24,76 +21,24 @@ type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const WEBHOOK_SECRET = 'whsec_test_secret';
 const IPN_SECRET = 'ipn-secret-for-tests';
 
+let env: PaymentsApi;
 let db: TestDatabase;
 let api: TestApi;
-let stripeFake: Awaited<ReturnType<typeof startFakeStripe>>;
-let nowFake: Awaited<ReturnType<typeof startFakeNowPayments>>;
+let stripeFake: PaymentsApi['stripeFake'];
+let nowFake: PaymentsApi['nowFake'];
 let payments: PaymentGateways;
-const signer = new Stripe('sk_test_fake');
 
 before(async () => {
-  db = await createTestDatabase();
-  stripeFake = await startFakeStripe();
-  nowFake = await startFakeNowPayments('np-key');
-  payments = {
-    stripe: createStripeGateway({ secretKey: 'sk_test_fake', webhookSecret: WEBHOOK_SECRET, apiBase: stripeFake.url }),
-    nowpayments: createNowPaymentsClient({ baseUrl: nowFake.url, apiKey: 'np-key', ipnSecret: IPN_SECRET }),
-    rates: { usdMicros: 1_000_000, usdtMicros: 1_000_000, starMicros: 13_000 },
-    publicUrl: 'https://realms.example',
-  };
-  api = await startApi(db, { payments });
+  env = await startPaymentsApi({ webhook: WEBHOOK_SECRET, ipn: IPN_SECRET });
+  ({ db, api, stripeFake, nowFake, payments } = env);
 });
-after(async () => {
-  await api.close();
-  await stripeFake.close();
-  await nowFake.close();
-  await db.close();
-});
+after(() => env.close());
 
-async function member(name: string) {
-  const owner = await api.user(`${name}-owner`);
-  const user = await api.user(name);
-  const pool = await api.call<Body>('POST', '/api/v1/pools', {
-    token: owner.token,
-    body: { name: `${name} pool`, type: 'public' },
-  });
-  const poolId = pool.body.pool.id as string;
-  await api.call('POST', `/api/v1/pools/${poolId}/join`, { token: user.token, body: {} });
-  return { ...user, poolId };
-}
-
-const balance = async (who: { token: string; poolId: string }) =>
-  (await api.call<Body>('GET', `/api/v1/pools/${who.poolId}/balance`, { token: who.token })).body
-    .postedMicros as string;
-
-async function stripeEvent(
-  id: string,
-  type: string,
-  session: Record<string, unknown>,
-  options: { secret?: string; timestamp?: number } = {},
-) {
-  const payload = JSON.stringify({
-    id,
-    object: 'event',
-    type,
-    api_version: '2025-01-01',
-    created: 1,
-    data: { object: session },
-  });
-  const header = signer.webhooks.generateTestHeaderString({
-    payload,
-    secret: options.secret ?? WEBHOOK_SECRET,
-    timestamp: options.timestamp,
-  });
-  return api.call<Body>('POST', '/webhooks/stripe', { body: payload, headers: { 'stripe-signature': header } });
-}
-
-async function ipn(payment: FakePayment, options: { secret?: string; signature?: string } = {}) {
-  const signature = options.signature ?? signIpn(payment, options.secret ?? IPN_SECRET);
-  // Key order differs from the sorted order the signature covers: the server must sort before checking.
-  const body = JSON.stringify(Object.fromEntries(Object.entries(payment).reverse()));
-  return api.call<Body>('POST', '/webhooks/nowpayments', { body, headers: { 'x-nowpayments-sig': signature } });
-}
+const member = (name: string) => env.member(name);
+const balance = (who: { token: string; poolId: string }) => env.balance(who);
+const stripeEvent = (...args: Parameters<PaymentsApi['stripeEvent']>) => env.stripeEvent(...args);
+const ipn = (...args: Parameters<PaymentsApi['ipn']>) => env.ipn(...args);
+const verified = (poolId: string) => env.verified(poolId);
 
 /** The first user of this database is the Global Admin; a token for them with the admin scope. */
 async function globalAdmin() {
@@ -102,11 +47,6 @@ async function globalAdmin() {
   );
   return api.user(rows[0]?.display_name ?? '', ['read', 'write', 'admin']);
 }
-
-const verified = async (poolId: string) => {
-  const report = await verifyLedger(appContext(db).ledger, { poolId });
-  assert.ok(report.ok, JSON.stringify(report));
-};
 
 describe('Stripe', () => {
   test('a Checkout top-up is credited once on the signed webhook; forged, stale and replayed ones change nothing', async () => {

@@ -1,6 +1,6 @@
-import { AppError } from '../../core/errors.ts';
+import { AppError, isAppError } from '../../core/errors.ts';
 import { getPool } from '../../core/pools/get-pool.ts';
-import { startTopup } from '../../core/topups/start-topup.ts';
+import { maxTopupMicros, MIN_TOPUP_MICROS, startTopup } from '../../core/topups/start-topup.ts';
 import { PROVIDERS, type Provider } from '../../core/topups/rates.ts';
 import { amountArg } from '../economy-args.ts';
 import { formatAmount } from '../i18n.ts';
@@ -30,6 +30,13 @@ export const topup: CommandDef = {
       provider,
       amountMicros,
       idempotencyKey: ctx.idempotencyKey,
+    }).catch((error: unknown) => {
+      if (!isAppError(error, 'INVALID_AMOUNT')) throw error;
+      throw new BotRefusal('topup-amount-range', {
+        min: formatAmount(ctx.locale, MIN_TOPUP_MICROS),
+        max: formatAmount(ctx.locale, maxTopupMicros(provider, ctx.app.payments?.rates.starMicros ?? 0)),
+        currency: pool.currency,
+      });
     });
     const amount = formatAmount(ctx.locale, started.amountMicros);
     if (provider === 'stars')

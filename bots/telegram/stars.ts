@@ -62,7 +62,7 @@ export function installStarsPayments(bot: Bot, appContext: () => AppContext, log
     };
     const { locale } = await resolveActor(app, user);
     try {
-      const result = await settleTopup(
+      await settleTopup(
         app,
         fromStars({
           invoicePayload: payment.invoice_payload,
@@ -71,8 +71,8 @@ export function installStarsPayments(bot: Bot, appContext: () => AppContext, log
           chargeId: payment.telegram_payment_charge_id,
         }),
       );
-      // Credited: the member hears it from the notification (TopupCredited), like every other top-up.
-      if (result.kind === 'applied' && result.topup.status === 'review') await ctx.reply(t(locale, 'topup-review'));
+      // Credited or held for review: the member hears it from the notification (TopupCredited, TopupHeldForReview),
+      // like every other top-up — once, even when Telegram delivers the update again.
     } catch (error) {
       if (!isAppError(error)) throw error;
       logger.warn({ code: error.code, payload: payment.invoice_payload }, 'a Stars payment for an unknown top-up');

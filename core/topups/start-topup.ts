@@ -7,8 +7,16 @@ import { quote, type Provider } from './rates.ts';
 import { findTopup, requireTopup, type Topup } from './topup-view.ts';
 
 /** The smallest and largest top-up, in pool micros (1 and 10,000 units). */
-const MIN_MICROS = 1_000_000n;
-const MAX_TOPUP_MICROS = 10_000_000_000n;
+export const MIN_TOPUP_MICROS = 1_000_000n;
+export const MAX_TOPUP_MICROS = 10_000_000_000n;
+/** Telegram takes at most this many Stars in one invoice (currencies.json, XTR max_amount). */
+export const MAX_INVOICE_STARS = 10_000n;
+
+/** The largest top-up through `provider`, in pool micros: Stars are also capped by one invoice's Stars. */
+export const maxTopupMicros = (provider: Provider, starMicros: number): bigint => {
+  const starsCap = MAX_INVOICE_STARS * BigInt(starMicros);
+  return provider === 'stars' && starsCap < MAX_TOPUP_MICROS ? starsCap : MAX_TOPUP_MICROS;
+};
 
 /**
  * A member starts a top-up in a pool: the amount is quoted in the provider's terms at today's rate (recorded on the
@@ -21,7 +29,7 @@ export async function startTopup(
   actor: Actor,
   input: { poolId: string; provider: Provider; amountMicros: bigint; idempotencyKey: string },
 ): Promise<Topup> {
-  if (input.amountMicros < MIN_MICROS || input.amountMicros > MAX_TOPUP_MICROS || input.amountMicros > MAX_MICROS)
+  if (input.amountMicros < MIN_TOPUP_MICROS || input.amountMicros > MAX_TOPUP_MICROS || input.amountMicros > MAX_MICROS)
     throw new AppError('INVALID_AMOUNT', 'a top-up is from 1 to 10000 units');
   const payments = ctx.payments;
   const gateway = input.provider === 'stars' ? payments?.stars : payments?.[input.provider];
@@ -43,6 +51,8 @@ export async function startTopup(
           ? payments.rates.starMicros
           : payments.rates.usdtMicros;
     const asked = quote(input.provider, input.amountMicros, rateMicros);
+    if (input.provider === 'stars' && BigInt(asked.providerAmount) > MAX_INVOICE_STARS)
+      throw new AppError('INVALID_AMOUNT', `an invoice is at most ${MAX_INVOICE_STARS} Stars`);
     const id = uuidv7();
     await ctx.em.execute(
       `insert into topups (id, pool_id, user_id, provider, status, amount_micros, provider_amount, provider_currency,
