@@ -6,13 +6,15 @@
  * that vanishes mid-session ends it, charged only up to when it was last seen.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { agentMain } from '../agent/cli.ts';
-import { readConfig } from '../agent/config.ts';
+import { readConfig, writeConfig } from '../agent/config.ts';
+import { ffmpegArgs } from '../agent/stream.ts';
 import { AgentConnection } from '../agent/connection.ts';
 import { MemoryPresence } from '../core/agents/presence.ts';
 import { sweepSessions } from '../core/gameboost/sweep-sessions.ts';
@@ -90,7 +92,8 @@ test('join with a code, connect, beat, be refused with a wrong credential, go of
   connection.start();
   await until(async () => (await presence.online([config.machineId])).has(config.machineId), 'the agent to be online');
   await connection.stop();
-  assert.equal((await presence.online([config.machineId])).size, 0, 'a clean stop is offline at once');
+  // The server hears the goodbye a moment after the agent does (test/agent.gateway.test.ts checks it beats the TTL).
+  await until(async () => (await presence.online([config.machineId])).size === 0, 'a clean stop to be offline');
 
   const forged = new AgentConnection(api.url, `${config.machineId}.${'x'.repeat(43)}`, {
     onState: (s, d) => states.push(d ? `${s}: ${d}` : s),
@@ -164,6 +167,31 @@ test('rent a slot, the agent starts it, the browser measures it, the end settles
         .status === 'live',
     'the session to go live',
   );
+  // The agent's own figures are kept as evidence; another machine's agent cannot write into this session.
+  const otherCode = (await api.call<Body>('POST', `/api/v1/pools/${pool.id}/agent-codes`, { token: node.token })).body
+    .code as string;
+  const otherRig = (
+    await api.call<Body>('POST', '/api/v1/agent/join', {
+      body: { code: otherCode, name: 'other', hardware: { cpu: 'x', ramGb: 4, os: 'Linux' }, hwid: 'hwid-other-rig' },
+    })
+  ).body;
+  const strangerLine = new AgentConnection(api.url, otherRig.credential as string);
+  strangerLine.start();
+  await until(async () => (await presence.online([otherRig.machineId as string])).size === 1, 'the other agent');
+  strangerLine.send({ type: 'metrics', sessionId: session.id, sample: { fps: 1, bitrateKbps: 1 } });
+  agent.send({ type: 'metrics', sessionId: session.id, sample: { fps: 60, bitrateKbps: 5900, packetLoss: 0 } });
+  const agentSamples = async () =>
+    (
+      await db.pool.query<{ fps: number }>(
+        "select fps from session_metrics where session_id = $1 and source = 'agent'",
+        [session.id],
+      )
+    ).rows.map((r) => Number(r.fps));
+  await until(async () => (await agentSamples()).length > 0, 'the agent sample');
+  await sleep(200);
+  assert.deepEqual(await agentSamples(), [60]);
+  await strangerLine.stop();
+
   // 10 minutes of play: 8 good samples and 2 below the pool's 30 FPS.
   await db.pool.query(
     "update gameboost_sessions set started_at = now() - interval '9 minutes 30 seconds' where id = $1",
@@ -252,4 +280,45 @@ test('the agent imports nothing of the server: node built-ins, ws, systeminforma
     for (const [, from] of source.matchAll(/from '([^']+)'/g))
       assert.match(from ?? '', allowed, `${file} imports ${from}`);
   }
+});
+
+test('agent run refuses bad stream settings before connecting; the test pattern is clock-stamped at the asked size', async () => {
+  const file = path.join(dir, 'settings.json');
+  writeConfig(file, {
+    apiUrl: api.url,
+    machineId: randomUUID(),
+    poolId: randomUUID(),
+    name: 'settings',
+    credential: 'c'.repeat(40),
+    joinedAt: new Date().toISOString(),
+  });
+  for (const [flag, value, message] of [
+    ['--fps', '0', /--fps must be a whole number from 1 to 120, not "0"/],
+    ['--size', '1281x720', /--size must be WIDTHxHEIGHT in even pixels/],
+    ['--bitrate', 'fast', /--bitrate must be kb\/s from 500 to 50000, not "fast"/],
+  ] as const) {
+    const lines: string[] = [];
+    assert.equal(await agentMain(['run', flag, value, '--config', file], (l) => lines.push(l)), 2);
+    assert.match(lines[0] ?? '', message);
+  }
+  const args = ffmpegArgs('test', { rtp: 5004, rtcp: 5005 }, { fps: 60, width: 1920, height: 1080, bitrateKbps: 8000 });
+  assert.ok(args.includes('testsrc2=size=1920x1080:rate=60'));
+  assert.match(args[args.indexOf('-vf') + 1] ?? '', /setpts=RTCTIME.*geq=.*overlay=0:0/);
+  assert.deepEqual(args.slice(args.indexOf('-b:v'), args.indexOf('-b:v') + 4), ['-b:v', '8000k', '-maxrate', '8000k']);
+  assert.equal(args.at(-1), 'rtp://127.0.0.1:5004?pkt_size=1200&rtcpport=5005');
+  // With sound: a tone beside the pattern, Opus to its own ports; VP8 when the viewer asked for it.
+  const sound = ffmpegArgs(
+    'test',
+    { rtp: 5004, rtcp: 5005, audioRtp: 5006, audioRtcp: 5007 },
+    { fps: 60, width: 1280, height: 720, bitrateKbps: 6000, audio: true },
+    'vp8',
+  );
+  assert.ok(sound.includes('sine=frequency=440:sample_rate=48000') && sound.includes('libopus'));
+  assert.ok(sound.includes('libvpx') && !sound.includes('libx264'));
+  assert.equal(sound.at(-1), 'rtp://127.0.0.1:5006?pkt_size=1200&rtcpport=5007');
+  assert.equal(
+    await agentMain(['run', '--audio', '--fps', '500', '--config', file], () => undefined),
+    2,
+    '--audio is a known flag; the bad --fps still stops it',
+  );
 });

@@ -10,6 +10,7 @@ import { disputeRoutes } from './disputes.ts';
 import { rewardRoutes } from './rewards.ts';
 import { topupRoutes } from './topups.ts';
 import { gameboostRoutes } from './gameboost.ts';
+import { agentRoutes } from './agent.ts';
 
 /** Every REST v1 operation, in the order the docs list them. */
 export const v1Routes: AnyRoute[] = [
@@ -24,4 +25,5 @@ export const v1Routes: AnyRoute[] = [
   ...rewardRoutes,
   ...topupRoutes,
   ...gameboostRoutes,
+  ...agentRoutes,
 ];

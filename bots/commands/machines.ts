@@ -3,7 +3,7 @@ import { machineLimit } from '../../core/machines/machine-limit.ts';
 import { loadPoolAccess, requirePoolRole } from '../../core/access/pool-access.ts';
 import { personalPool, POOL_OPTION, type CommandDef } from '../command.ts';
 import { createAgentJoinCode } from '../../core/agents/join-codes.ts';
-import { processPresence } from '../../core/agents/presence.ts';
+import { agentStatuses } from '../../core/agents/agent-status.ts';
 
 export const machines: CommandDef = {
   name: 'machines',
@@ -29,7 +29,10 @@ export const machines: CommandDef = {
       machineLimit(ctx.app.em, poolId, ctx.actor.userId),
       listMachines(ctx.app, ctx.actor, { poolId, userId: ctx.actor.userId, limit: 50 }),
     ]);
-    const online = await (ctx.app.presence ?? processPresence).online(mine.map((m) => m.id));
+    const agents = await agentStatuses(
+      ctx.app,
+      mine.map((m) => m.id),
+    );
     const lines = [
       ctx.t('machines', {
         used: limit.used,
@@ -38,15 +41,19 @@ export const machines: CommandDef = {
         bonus: limit.referralBonus,
         bought: limit.purchasedSlots,
       }),
-      ...mine.map((m) =>
-        ctx.t('machines-line', {
-          online: ctx.t(online.has(m.id) ? 'machine-online' : 'machine-offline'),
-          name: m.name,
-          cpu: m.hardware.cpu,
-          gpu: m.hardware.gpu ?? 'none',
-          ram: m.hardware.ramGb,
-        }),
-      ),
+      ...mine.map((m) => {
+        const agent = agents.get(m.id);
+        const score = agent?.cpuScore;
+        return (
+          ctx.t('machines-line', {
+            online: ctx.t(agent?.online ? 'machine-online' : 'machine-offline'),
+            name: m.name,
+            cpu: m.hardware.cpu,
+            gpu: m.hardware.gpu ?? 'none',
+            ram: m.hardware.ramGb,
+          }) + (score === null || score === undefined ? '' : ctx.t('agent-machine-score', { score }))
+        );
+      }),
       ctx.t('machines-add'),
     ];
     return { text: lines.join('\n'), private: true };
