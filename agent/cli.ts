@@ -1,19 +1,25 @@
-import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cpuBenchmark } from './bench.ts';
-import { defaultConfigPath, readConfig, writeConfig } from './config.ts';
+import { remoteStatus, reportBenchmark } from './api.ts';
+import { defaultConfigPath, readConfig } from './config.ts';
 import { AgentConnection } from './connection.ts';
-import { detectHardware, hardwareId } from './hardware.ts';
-import { stopStreaming, StreamHub, type Source } from './stream.ts';
+import { createInjector } from './inject.ts';
+import { joinMachine } from './join.ts';
+import { statusLines } from './status.ts';
+import { DEFAULT_STREAM, stopStreaming, StreamHub, type Source, type StreamSettings } from './stream.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
 const HELP = `power-realms agent <command>
 
-  join CODE [--api URL] [--name NAME]   connect this machine to a pool (the code comes from /machines add-code)
-  run [--source test]                   stay connected and stream sessions (the X display, or a test pattern)
-  status                                what this agent is and whether the API sees it online
-  bench                                 a short CPU benchmark; with a joined machine the score is reported
+  join CODE [--api URL] [--name NAME] [--force]
+                                        connect this machine to a pool (the code comes from /machines add-code)
+  run [--source test] [--fps N] [--size WxH] [--bitrate KBPS] [--audio]
+                                        stay connected and stream sessions: the X display, or a moving test
+                                        pattern stamped with the clock (default 60 fps, 1280x720, 6000 kb/s);
+                                        --audio adds sound in Opus (PulseAudio's default source, or a tone)
+  status [--json]                       what this agent is and whether the API sees it online
+  bench [--json]                        a short CPU benchmark; with a joined machine the score is reported
 
 Options: --config FILE (or AGENT_CONFIG) where the credential is kept (default ~/.config/power-realms/agent.json).`;
 
@@ -21,44 +27,26 @@ type Print = (line: string) => void;
 
 /** `power-realms agent …`: kept free of the server's dependencies so a host needs only this folder's imports. */
 export async function agentMain(argv: string[], print: Print = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      api: { type: 'string' },
-      name: { type: 'string' },
-      config: { type: 'string' },
-      json: { type: 'boolean' },
-      source: { type: 'string' },
-    },
-  });
+  const parsed = parseAgentArgs(argv);
+  if (parsed instanceof Error) return fail(print, `${parsed.message}\n\n${HELP}`, 2);
+  const { values, positionals } = parsed;
   const [command, code] = positionals;
   const file = values.config ?? defaultConfigPath();
   switch (command) {
     case 'join': {
       if (!code) return fail(print, 'agent join needs the code from /machines add-code');
-      const apiUrl = values.api ?? process.env.POWER_REALMS_API ?? 'http://127.0.0.1:3000';
-      const [hardware, hwid] = await Promise.all([detectHardware(), hardwareId()]);
-      const name = (values.name ?? hostname()).slice(0, 64);
-      const response = await fetch(`${apiUrl.replace(/\/$/, '')}/api/v1/agent/join`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code, name, hardware, hwid, agentVersion: AGENT_VERSION }),
-        signal: AbortSignal.timeout(20_000),
-      }).catch((error: unknown) => error as Error);
-      if (response instanceof Error) return fail(print, `cannot reach ${apiUrl}: ${response.message}`);
-      const body = (await response.json().catch(() => ({}))) as Record<string, string>;
-      if (!response.ok) return fail(print, `${body.code ?? response.status}: ${body.detail ?? 'refused'}`);
-      writeConfig(file, {
-        apiUrl,
-        machineId: String(body.machineId),
-        poolId: String(body.poolId),
-        name: String(body.name),
-        credential: String(body.credential),
-        joinedAt: new Date().toISOString(),
+      const joined = await joinMachine({
+        code,
+        apiUrl: values.api ?? process.env.POWER_REALMS_API ?? 'http://127.0.0.1:3000',
+        name: values.name,
+        file,
+        force: values.force,
+        agentVersion: AGENT_VERSION,
       });
+      if (!joined.ok) return fail(print, joined.message);
+      const { config, hardware } = joined;
       print(
-        `Joined as “${body.name}” (${hardware.cpu}, ${hardware.ramGb} GB${hardware.gpu ? `, ${hardware.gpu}` : ''}).`,
+        `Joined as “${config.name}” (${hardware.cpu}, ${hardware.cores} cores, ${hardware.ramGb} GB${hardware.gpu ? `, ${hardware.gpu}` : ''}, ${hardware.os}).`,
       );
       print(`Credential saved to ${file}. Start it with: npx power-realms agent run`);
       return 0;
@@ -67,17 +55,29 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
       const config = readConfig(file);
       if (!config) return fail(print, `no agent here yet (${file}): run agent join CODE first`);
       const source: Source = values.source === 'test' || !process.env.DISPLAY ? 'test' : 'x11';
+      const settings = streamSettings(values);
+      if (settings instanceof Error) return fail(print, settings.message, 2);
       const log = (line: string) => print(`[${new Date().toISOString()}] ${line}`);
-      // Injection (uinput/xdotool) is not wired yet: input is logged, and held keys are released when a viewer drops.
+      // Input goes into the streamed display through xdotool where there is one; otherwise it is logged. Keys still
+      // held when a viewer drops are released either way.
+      const injector = createInjector(source === 'x11' ? (process.env.DISPLAY ?? null) : null, log);
       const hub = new StreamHub({
         source,
+        settings,
         send: (message) => connection.send(message),
-        onInput: (sessionId, event) => log(`input ${sessionId} ${JSON.stringify(event)}`),
+        onInput: (sessionId, event) => injector.inject(sessionId, event),
         log,
       });
+      log(`agent ${AGENT_VERSION}: machine ${config.name} (${config.machineId}), API ${config.apiUrl}`);
+      log(
+        `streaming ${source === 'x11' ? `display ${process.env.DISPLAY ?? ''}` : 'the test pattern'} at ${settings.fps} fps, ${settings.bitrateKbps} kb/s${settings.audio ? ' with sound' : ''}; input ${injector.kind === 'xdotool' ? 'into the display (xdotool)' : 'logged'}`,
+      );
       const connection: AgentConnection = new AgentConnection(config.apiUrl, config.credential, {
         onState: (state, detail) => log(`${state}${detail ? `: ${detail}` : ''}`),
-        onWelcome: (message) => (hub.iceServers = message.iceServers ?? []),
+        onWelcome: (message) => {
+          log(`heartbeats every ${message.heartbeatSeconds} s`);
+          hub.iceServers = message.iceServers ?? [];
+        },
         onSession: (message) => hub.onSession(message),
         onSignal: (sessionId, data) => hub.onSignal(sessionId, data),
       });
@@ -88,42 +88,31 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
         process.once('SIGTERM', stop);
       });
       hub.stopAll();
+      injector.close();
       await connection.stop();
       stopStreaming();
       return 0;
     }
     case 'status': {
       const config = readConfig(file);
-      if (!config) return fail(print, `no agent here yet (${file})`);
-      print(
-        `machine ${config.name} (${config.machineId}) in pool ${config.poolId}, API ${config.apiUrl}, joined ${config.joinedAt}`,
-      );
-      const reachable = await fetch(`${config.apiUrl.replace(/\/$/, '')}/healthz`, {
-        signal: AbortSignal.timeout(5000),
-      })
-        .then((r) => r.ok)
-        .catch(() => false);
-      print(reachable ? 'API reachable' : 'API not reachable');
-      return reachable ? 0 : 1;
+      if (!config) return fail(print, `no agent here yet (${file}): run agent join CODE first`);
+      const result = await remoteStatus(config);
+      if (values.json) {
+        const { credential: _secret, ...shown } = config;
+        print(JSON.stringify({ config: { file, ...shown }, ...result }));
+      } else for (const line of statusLines(file, config, result)) print(line);
+      return result.kind === 'ok' ? 0 : 1;
     }
     case 'bench': {
       const result = cpuBenchmark();
-      print(
-        values.json
-          ? JSON.stringify(result)
-          : `CPU score ${result.cpuScore} (${result.mibPerSecond} MiB/s of sha256 on one core)`,
-      );
       const config = readConfig(file);
-      if (config) {
-        const connection = new AgentConnection(config.apiUrl, config.credential);
-        connection.start();
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        const sent = connection.send({ type: 'benchmark', cpuScore: result.cpuScore });
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        await connection.stop();
-        print(sent ? 'Score reported.' : 'The API was not reachable; the score was not reported.');
+      const reported = config ? await reportBenchmark(config, { cpuScore: result.cpuScore }) : null;
+      if (values.json) print(JSON.stringify({ ...result, reported: reported?.ok ?? false }));
+      else {
+        print(`CPU score ${result.cpuScore} (${result.mibPerSecond} MiB/s of sha256 on one core)`);
+        if (reported) print(reported.ok ? 'Score reported.' : `The score was not reported: ${reported.message}`);
       }
-      return 0;
+      return reported?.ok === false ? 1 : 0;
     }
     default:
       print(HELP);
@@ -131,7 +120,63 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
   }
 }
 
-function fail(print: Print, message: string): number {
+function parseAgentArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        api: { type: 'string' },
+        name: { type: 'string' },
+        config: { type: 'string' },
+        json: { type: 'boolean' },
+        source: { type: 'string' },
+        force: { type: 'boolean' },
+        fps: { type: 'string' },
+        size: { type: 'string' },
+        bitrate: { type: 'string' },
+        audio: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/** --fps 1..120, --size WxH (even, 320x240 to 3840x2160), --bitrate 500..50000 kb/s; the rest from the defaults. */
+function streamSettings(values: {
+  fps?: string;
+  size?: string;
+  bitrate?: string;
+  audio?: boolean;
+}): StreamSettings | Error {
+  const settings = { ...DEFAULT_STREAM, audio: values.audio === true };
+  const whole = (text: string, min: number, max: number) => {
+    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    return n >= min && n <= max ? n : null;
+  };
+  if (values.fps !== undefined) {
+    const fps = whole(values.fps, 1, 120);
+    if (fps === null) return new Error(`--fps must be a whole number from 1 to 120, not "${values.fps}"`);
+    settings.fps = fps;
+  }
+  if (values.size !== undefined) {
+    const [w = '', h = ''] = values.size.split('x');
+    const width = whole(w, 320, 3840);
+    const height = whole(h, 240, 2160);
+    if (width === null || height === null || width % 2 || height % 2)
+      return new Error(`--size must be WIDTHxHEIGHT in even pixels, 320x240 to 3840x2160, not "${values.size}"`);
+    Object.assign(settings, { width, height });
+  }
+  if (values.bitrate !== undefined) {
+    const bitrateKbps = whole(values.bitrate, 500, 50_000);
+    if (bitrateKbps === null) return new Error(`--bitrate must be kb/s from 500 to 50000, not "${values.bitrate}"`);
+    settings.bitrateKbps = bitrateKbps;
+  }
+  return settings;
+}
+
+function fail(print: Print, message: string, exitCode = 1): number {
   print(`agent: ${message}`);
-  return 1;
+  return exitCode;
 }

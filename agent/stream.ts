@@ -1,56 +1,41 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
 import nodeDataChannel from 'node-datachannel';
+import { Encoder } from './encoder.ts';
+import type { InputEvent } from './inject.ts';
+import { BitrateController, parseRtcp } from './rtcp.ts';
+import {
+  AUDIO_SSRC,
+  codecOfAnswer,
+  DEFAULT_STREAM,
+  OPUS_PAYLOAD_TYPE,
+  PAYLOAD_TYPES,
+  SSRC,
+  type Source,
+  type StreamSettings,
+  type VideoCodec,
+} from './stream-args.ts';
 
-export type Source = 'test' | 'x11';
-export type InputEvent =
-  { kind: 'key'; code: string; down: boolean } | { kind: 'mouse'; x: number; y: number; buttons: number };
+export {
+  codecOfAnswer,
+  DEFAULT_STREAM,
+  ffmpegArgs,
+  STAMP_BITS,
+  STAMP_BLOCK,
+  type Source,
+  type StreamSettings,
+} from './stream-args.ts';
+export type { InputEvent } from './inject.ts';
 
-/** The RTP stream's identity: the SDP promises these to the browser and ffmpeg writes them into every packet. */
-const SSRC = 42;
-const PAYLOAD_TYPE = 96;
-
-/** ffmpeg arguments: a moving test pattern, or the X display; H.264 at low latency, a keyframe every second. */
-export function ffmpegArgs(
-  source: Source,
-  port: number,
-  options: { fps?: number; bitrateKbps?: number } = {},
-): string[] {
-  const fps = options.fps ?? 30;
-  const input =
-    source === 'test'
-      ? ['-re', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=${fps}`]
-      : ['-f', 'x11grab', '-framerate', String(fps), '-i', process.env.DISPLAY ?? ':0'];
-  return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    ...input,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-tune',
-    'zerolatency',
-    '-profile:v',
-    'baseline',
-    '-pix_fmt',
-    'yuv420p',
-    '-g',
-    String(fps),
-    '-b:v',
-    `${options.bitrateKbps ?? 4000}k`,
-    '-bsf:v',
-    'h264_mp4toannexb',
-    '-f',
-    'rtp',
-    '-ssrc',
-    String(SSRC),
-    '-payload_type',
-    String(PAYLOAD_TYPE),
-    `rtp://127.0.0.1:${port}?pkt_size=1200`,
-  ];
+/** The agent's side of a session's quality, sent to the API every few seconds (SLA evidence for disputes). */
+export interface AgentSample {
+  fps: number;
+  bitrateKbps: number;
+  packetLoss?: number;
+  rttMs?: number;
 }
+
+const SAMPLE_MS = 5000;
+/** A viewer's keyframe requests are answered at most this often (each one starts a new encoder). */
+const KEYFRAME_COOLDOWN_MS = 2000;
 
 /**
  * One GameBoost stream: a WebRTC peer (node-datachannel) offering an H.264 video track fed by ffmpeg's RTP and an
@@ -59,32 +44,62 @@ export function ffmpegArgs(
  */
 export class StreamHost {
   private pc: nodeDataChannel.PeerConnection | null = null;
-  private ffmpeg: ChildProcess | null = null;
-  private udp: Socket | null = null;
+  // Held on purpose: node-datachannel closes a channel or track whose JS object is garbage-collected.
+  private track: nodeDataChannel.Track | null = null;
+  private audioTrack: nodeDataChannel.Track | null = null;
+  private input: nodeDataChannel.DataChannel | null = null;
+  private encoder: Encoder | null = null;
+  private sampler: NodeJS.Timeout | null = null;
+  private lastKeyframeRestart = 0;
+  private feedback: { packetLoss?: number; rttMs?: number } = {};
   private readonly held = new Set<string>();
-  packetsSent = 0;
+  /** The viewer's answer was applied; until then its candidates wait in `early`. */
+  private answered = false;
+  /** What the viewer's answer chose among the offered codecs. */
+  private codec: VideoCodec = 'h264';
+  private early: { candidate: string; mid: string }[] = [];
 
   constructor(
     private readonly options: {
       source: Source;
+      settings?: StreamSettings;
       iceServers?: string[];
       signal(data: Record<string, unknown>): void;
+      onSample?(sample: AgentSample): void;
       onInput?(event: InputEvent): void;
       onState?(state: string): void;
     },
   ) {}
 
-  /** A message from the viewer: hello (start), an answer, or an ICE candidate. */
+  /**
+   * A message from the viewer: hello (start), an answer, or an ICE candidate. Candidates that come before the answer
+   * wait for it. Nothing a viewer sends can throw out of here: a refused message is reported and dropped.
+   */
   handle(data: Record<string, unknown>): void {
-    if (data.type === 'hello') this.start();
-    else if (data.type === 'answer' && typeof data.sdp === 'string') this.pc?.setRemoteDescription(data.sdp, 'answer');
-    else if (data.type === 'candidate' && typeof data.candidate === 'string')
-      this.pc?.addRemoteCandidate(data.candidate, typeof data.mid === 'string' ? data.mid : '0');
-    else if (data.type === 'bye') this.stop();
+    try {
+      if (data.type === 'hello') this.start();
+      else if (data.type === 'answer' && typeof data.sdp === 'string' && this.pc) {
+        this.pc.setRemoteDescription(data.sdp, 'answer');
+        this.codec = codecOfAnswer(data.sdp) ?? 'h264';
+        this.options.onState?.(`codec ${this.codec}`);
+        this.answered = true;
+        for (const { candidate, mid } of this.early.splice(0)) this.pc.addRemoteCandidate(candidate, mid);
+      } else if (data.type === 'candidate' && typeof data.candidate === 'string') {
+        const mid = typeof data.mid === 'string' ? data.mid : '0';
+        if (this.answered) this.pc?.addRemoteCandidate(data.candidate, mid);
+        else if (this.early.length < 64) this.early.push({ candidate: data.candidate, mid });
+      } else if (data.type === 'bye') this.stop();
+    } catch (error) {
+      this.options.onState?.(
+        `signal ${String(data.type)} refused: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   private start(): void {
     this.stop();
+    this.answered = false;
+    this.early = [];
     const pc = new nodeDataChannel.PeerConnection('gameboost', { iceServers: this.options.iceServers ?? [] });
     this.pc = pc;
     pc.onLocalDescription((sdp, type) => this.options.signal({ type: type.toLowerCase(), sdp }));
@@ -94,44 +109,98 @@ export class StreamHost {
       if (state === 'disconnected' || state === 'failed' || state === 'closed') this.releaseKeys();
     });
     const video = new nodeDataChannel.Video('video', 'SendOnly');
-    video.addH264Codec(PAYLOAD_TYPE);
-    video.addSSRC(SSRC, 'gameboost');
+    video.addH264Codec(PAYLOAD_TYPES.h264);
+    video.addVP8Codec(PAYLOAD_TYPES.vp8);
+    // One media stream id for picture and sound, so the browser plays them together.
+    video.addSSRC(SSRC, 'gameboost', 'gameboost', 'video');
     const track = pc.addTrack(video);
+    if (this.options.settings?.audio) {
+      const audio = new nodeDataChannel.Audio('audio', 'SendOnly');
+      audio.addOpusCodec(OPUS_PAYLOAD_TYPE);
+      audio.addSSRC(AUDIO_SSRC, 'gameboost', 'gameboost', 'audio');
+      this.audioTrack = pc.addTrack(audio);
+    }
     const input = pc.createDataChannel('input');
+    this.track = track;
+    this.input = input;
     input.onMessage((message) =>
       this.onInputMessage(typeof message === 'string' ? message : Buffer.from(message as ArrayBuffer).toString()),
     );
+    input.onOpen(() => this.options.onState?.('input open'));
     input.onClosed(() => this.releaseKeys());
     track.onOpen(() => this.feed(track));
     pc.setLocalDescription();
   }
 
+  /** The encoder feeds the track; the viewer's RTCP drives retransmissions, keyframes and the bitrate. */
   private feed(track: nodeDataChannel.Track): void {
-    const udp = createSocket('udp4');
-    this.udp = udp;
-    udp.on('message', (packet) => {
-      if (track.isOpen() && track.sendMessageBinary(packet)) this.packetsSent += 1;
+    const settings = this.options.settings ?? DEFAULT_STREAM;
+    // Lost packets the viewer NACKs are resent from a buffer of the last 512.
+    track.setMediaHandler(new nodeDataChannel.RtcpNackResponder(512));
+    const encoder = new Encoder({
+      source: this.options.source,
+      settings,
+      codec: this.codec,
+      send: (kind, packet) => {
+        const to = kind === 'video' ? track : this.audioTrack;
+        return to !== null && to.isOpen() && to.sendMessageBinary(packet);
+      },
+      onState: (state) => this.options.onState?.(state),
     });
-    udp.bind(0, '127.0.0.1', () => {
-      const { port } = udp.address();
-      const ffmpeg = spawn('ffmpeg', ffmpegArgs(this.options.source, port), { stdio: ['ignore', 'ignore', 'pipe'] });
-      this.ffmpeg = ffmpeg;
-      ffmpeg.stderr?.on('data', (chunk: Buffer) => this.options.onState?.(`ffmpeg: ${chunk.toString().trim()}`));
-      ffmpeg.on('error', (error) => this.options.onState?.(`ffmpeg could not start: ${error.message}`));
+    this.encoder = encoder;
+    const bitrate = new BitrateController(settings.bitrateKbps, Date.now());
+    track.onMessage((message) => {
+      const now = Date.now();
+      const read = parseRtcp(Buffer.from(message), now);
+      if (read.fractionLost !== undefined) this.feedback.packetLoss = read.fractionLost;
+      if (read.rttMs !== undefined) this.feedback.rttMs = read.rttMs;
+      const next = bitrate.onReport(read, now);
+      if (next !== null) {
+        this.options.onState?.(`bitrate ${next} kb/s`);
+        encoder.restart(next);
+      } else if (read.keyframeRequests > 0 && now - this.lastKeyframeRestart >= KEYFRAME_COOLDOWN_MS) {
+        this.lastKeyframeRestart = now;
+        this.options.onState?.('keyframe requested');
+        encoder.restart(bitrate.current);
+      }
     });
+    // The first keyframe comes with the first encoder; requests before it has warmed up are not answered twice.
+    this.lastKeyframeRestart = Date.now();
+    encoder.start();
+    let frames = 0;
+    let bytes = 0;
+    this.sampler = setInterval(() => {
+      const sample: AgentSample = {
+        fps: Math.round(((encoder.frames - frames) * 1000) / SAMPLE_MS),
+        bitrateKbps: Math.round(((encoder.bytes - bytes) * 8) / SAMPLE_MS),
+        ...this.feedback,
+      };
+      frames = encoder.frames;
+      bytes = encoder.bytes;
+      this.options.onSample?.(sample);
+    }, SAMPLE_MS);
+    this.sampler.unref();
   }
 
+  /** RTP packets sent to the viewer so far. */
+  get packetsSent(): number {
+    return this.encoder?.packets ?? 0;
+  }
+
+  /** One message from the `input` channel, checked field by field: anything else is dropped. */
   private onInputMessage(text: string): void {
-    let event: InputEvent;
+    let raw: unknown;
     try {
-      event = JSON.parse(text) as InputEvent;
+      raw = JSON.parse(text);
     } catch {
       return;
     }
-    if (event.kind === 'key' && typeof event.code === 'string') {
+    const event = inputEvent(raw);
+    if (!event) return;
+    if (event.kind === 'key') {
       if (event.down) this.held.add(event.code);
       else this.held.delete(event.code);
-    } else if (event.kind !== 'mouse') return;
+    }
     this.options.onInput?.(event);
   }
 
@@ -142,10 +211,18 @@ export class StreamHost {
 
   stop(): void {
     this.releaseKeys();
-    this.ffmpeg?.kill('SIGKILL');
-    this.ffmpeg = null;
-    this.udp?.close();
-    this.udp = null;
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = null;
+    this.encoder?.stop();
+    this.encoder = null;
+    this.feedback = {};
+    // Channel and track first, then the connection: nothing native is left for a later GC to finalize.
+    this.input?.close();
+    this.input = null;
+    this.audioTrack?.close();
+    this.audioTrack = null;
+    this.track?.close();
+    this.track = null;
     this.pc?.close();
     this.pc = null;
   }
@@ -159,6 +236,7 @@ export class StreamHub {
   constructor(
     private readonly options: {
       source: Source;
+      settings?: StreamSettings;
       send(message: Record<string, unknown>): void;
       onInput?(sessionId: string, event: InputEvent): void;
       log?(line: string): void;
@@ -185,8 +263,10 @@ export class StreamHub {
       if (this.streams.size >= 4) return;
       host = new StreamHost({
         source: this.options.source,
+        settings: this.options.settings,
         iceServers: this.iceServers,
         signal: (out) => this.options.send({ type: 'signal', sessionId, data: out }),
+        onSample: (sample) => this.options.send({ type: 'metrics', sessionId, sample }),
         onInput: (event) => this.options.onInput?.(sessionId, event),
         onState: (state) => this.options.log?.(`stream ${sessionId}: ${state}`),
       });
@@ -204,4 +284,28 @@ export class StreamHub {
 /** Ends node-datachannel's native threads (they keep a process alive): once, when the agent stops. */
 export function stopStreaming(): void {
   nodeDataChannel.cleanup();
+}
+
+const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/** A well-formed input event, or null: keys by code, the mouse in host pixels, a gamepad's buttons and axes. */
+export function inputEvent(raw: unknown): InputEvent | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const e = raw as Record<string, unknown>;
+  if (e.kind === 'key' && typeof e.code === 'string' && e.code.length <= 32 && typeof e.down === 'boolean')
+    return { kind: 'key', code: e.code, down: e.down };
+  if (e.kind === 'mouse' && finite(e.x) && finite(e.y) && finite(e.buttons))
+    return { kind: 'mouse', x: e.x, y: e.y, buttons: e.buttons };
+  if (
+    e.kind === 'pad' &&
+    finite(e.index) &&
+    Array.isArray(e.buttons) &&
+    e.buttons.length <= 32 &&
+    e.buttons.every(finite) &&
+    Array.isArray(e.axes) &&
+    e.axes.length <= 16 &&
+    e.axes.every(finite)
+  )
+    return { kind: 'pad', index: e.index, buttons: e.buttons, axes: e.axes };
+  return null;
 }

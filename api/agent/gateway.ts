@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { authenticateMachine } from '../../core/agents/join-codes.ts';
-import { processPresence } from '../../core/agents/presence.ts';
+import { processPresence, type AgentMetrics } from '../../core/agents/presence.ts';
+import { MAX_CPU_SCORE, recordBenchmark } from '../../core/agents/record-benchmark.ts';
 import type { AppContext } from '../../core/context.ts';
 import { isAppError } from '../../core/errors.ts';
 import { markSessionStarted, recordSessionMetrics } from '../../core/gameboost/session-progress.ts';
@@ -34,7 +35,7 @@ const Message = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('benchmark'),
-    cpuScore: z.number().int().min(0).max(10_000_000),
+    cpuScore: z.number().int().min(0).max(MAX_CPU_SCORE),
     gpu: z.string().max(200).optional(),
   }),
   z.object({ type: z.literal('session-started'), sessionId: z.uuid() }),
@@ -83,6 +84,10 @@ export function attachAgentGateway(
     if (!machineId) return refuse(socket, '401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const unsubscribe = signals.subscribe(`viewer:${sessionId}`, (message) => ws.send(JSON.stringify(message)));
+      // In arrival order: an answer must reach the agent before the candidates that follow it.
+      const inArrivalOrder = serial((error) => {
+        if (!isAppError(error)) options.logger.error({ err: error, sessionId }, 'viewer message failed');
+      });
       ws.on('message', (data) => {
         let message: unknown;
         try {
@@ -91,9 +96,7 @@ export function attachAgentGateway(
           return;
         }
         if (!message || typeof message !== 'object') return;
-        void fromViewer(sessionId, machineId, message as Record<string, unknown>).catch((error: unknown) => {
-          if (!isAppError(error)) options.logger.error({ err: error, sessionId }, 'viewer message failed');
-        });
+        void inArrivalOrder(() => fromViewer(sessionId, machineId, message as Record<string, unknown>));
       });
       ws.on('close', () => {
         unsubscribe();
@@ -115,8 +118,10 @@ export function attachAgentGateway(
     await signals.publish(`agent:${machineId}`, { sessionId, data: message });
   };
 
-  const refuse = (socket: Duplex, status: string) => {
-    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  const refuse = (socket: Duplex, status: string, reason = '') => {
+    socket.write(
+      `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+    );
     socket.destroy();
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -126,7 +131,7 @@ export function attachAgentGateway(
     const credential = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     authenticateMachine(options.appContext(), credential)
       .then((machine) => {
-        if (!machine) return refuse(socket, '401 Unauthorized');
+        if (!machine) return refuse(socket, '401 Unauthorized', 'unknown or revoked machine credential');
         wss.handleUpgrade(req, socket, head, (ws) => connected(ws, machine.machineId));
       })
       .catch((error: unknown) => {
@@ -136,8 +141,8 @@ export function attachAgentGateway(
   };
   server.on('upgrade', onUpgrade);
 
-  const touch = async (machineId: string) => {
-    await presence().touch(machineId, ttl);
+  const touch = async (machineId: string, metrics?: AgentMetrics) => {
+    await presence().touch(machineId, ttl, metrics);
     await options.appContext().em.execute('update machines set last_seen_at = now() where id = ?', [machineId]);
   };
 
@@ -146,13 +151,15 @@ export function attachAgentGateway(
     sockets.set(machineId, ws);
     let alive = true;
     ws.on('pong', () => (alive = true));
+    // Presence writes of one connection run in order, so a goodbye's forget cannot be overtaken by a late heartbeat.
+    const inOrder = serial((error) => options.logger.warn({ err: error, machineId }, 'agent presence not recorded'));
     const pinger = setInterval(() => {
       if (!alive) return ws.terminate();
       alive = false;
       ws.ping();
     }, options.pingMs ?? 15_000);
     pinger.unref();
-    void touch(machineId).catch((error: unknown) => options.logger.warn({ err: error }, 'agent presence not recorded'));
+    void inOrder(() => touch(machineId));
     ws.send(
       JSON.stringify({
         type: 'welcome',
@@ -164,25 +171,28 @@ export function attachAgentGateway(
     const unsubscribeSignals = signals.subscribe(`agent:${machineId}`, (message) =>
       ws.send(JSON.stringify({ type: 'signal', ...message })),
     );
-    ws.on('message', (data) => {
-      void handle(machineId, ws, textOf(data)).catch((error: unknown) => {
-        if (isAppError(error)) return ws.send(JSON.stringify({ type: 'error', code: error.code }));
-        options.logger.error({ err: error, machineId }, 'agent message failed');
-      });
+    // Messages are handled in arrival order: an offer must reach the viewer before the candidates that follow it.
+    const inArrivalOrder = serial((error) => {
+      if (isAppError(error)) return ws.send(JSON.stringify({ type: 'error', code: error.code }));
+      options.logger.error({ err: error, machineId }, 'agent message failed');
     });
+    ws.on('message', (data) => void inArrivalOrder(() => handle(machineId, ws, textOf(data), inOrder)));
     ws.on('close', (code) => {
       clearInterval(pinger);
       unsubscribeSignals();
       if (sockets.get(machineId) === ws) sockets.delete(machineId);
-      // A clean goodbye (the agent stopped) is offline at once; a dropped line waits for the key to expire.
-      if (code === 1000)
-        void presence()
-          .forget(machineId)
-          .catch(() => undefined);
+      // A clean goodbye (the agent stopped) is offline at once, unless a newer line of the same machine is open here;
+      // a dropped line waits for the key to expire.
+      if (code === 1000 && !sockets.has(machineId)) void inOrder(() => presence().forget(machineId));
     });
   };
 
-  const handle = async (machineId: string, ws: WebSocket, raw: string) => {
+  const handle = async (
+    machineId: string,
+    ws: WebSocket,
+    raw: string,
+    inOrder: (write: () => Promise<unknown>) => Promise<unknown>,
+  ) => {
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -195,20 +205,23 @@ export function attachAgentGateway(
     const app = options.appContext();
     switch (message.type) {
       case 'heartbeat':
-        await touch(machineId);
-        ws.send(JSON.stringify({ type: 'ack' }));
+        await inOrder(() => touch(machineId, message.metrics));
+        ws.send(JSON.stringify({ type: 'ack', of: 'heartbeat' }));
         return;
       case 'benchmark':
-        await app.em.execute('update machines set benchmark = ?::jsonb where id = ?', [
-          JSON.stringify({ cpuScore: message.cpuScore, gpu: message.gpu ?? null, at: new Date().toISOString() }),
-          machineId,
-        ]);
+        await recordBenchmark(app, machineId, { cpuScore: message.cpuScore, gpu: message.gpu });
+        ws.send(JSON.stringify({ type: 'ack', of: 'benchmark' }));
         return;
       case 'session-started':
         await markSessionStarted(app, { sessionId: message.sessionId, machineId });
         return;
       case 'metrics':
-        await recordSessionMetrics(app, { sessionId: message.sessionId, source: 'agent', sample: message.sample });
+        await recordSessionMetrics(app, {
+          sessionId: message.sessionId,
+          source: 'agent',
+          sample: message.sample,
+          machineId,
+        });
         return;
       case 'signal': {
         const rows = await app.em.execute(
@@ -237,11 +250,24 @@ export function attachAgentGateway(
       unsubscribe();
       server.off('upgrade', onUpgrade);
       void signals.close();
-      for (const ws of sockets.values()) ws.close(1001, 'server shutting down');
+      // Agents and viewers alike: each is told, and a peer that does not answer the close is cut after a second.
+      for (const ws of wss.clients) {
+        ws.close(1001, 'server shutting down');
+        setTimeout(() => ws.terminate(), 1000).unref();
+      }
       wss.close();
     },
     connected: () => sockets.size,
   };
+}
+
+/**
+ * A queue of tasks run one after another, in the order they were given; a task's failure goes to `onError` and the
+ * queue goes on.
+ */
+function serial(onError: (error: unknown) => void) {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (task: () => Promise<unknown>): Promise<unknown> => (tail = tail.then(task).catch(onError));
 }
 
 /** A WebSocket message as text, whatever shape ws delivered it in. */

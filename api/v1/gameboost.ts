@@ -123,7 +123,7 @@ const sessionJson = (s: Session): z.output<typeof SessionSchema> => ({
 const Params = z.object({ sessionId: Uuid });
 const One = z.object({ session: SessionSchema });
 
-async function ownSession(
+export async function ownSession(
   app: Parameters<typeof requireSession>[0],
   userId: string,
   sessionId: string,

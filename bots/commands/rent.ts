@@ -68,6 +68,6 @@ onBotPromptDecided(KIND, async ({ app, prompt, locale }) => {
   if (!viewerToken) return t(locale, 'rent-again');
   const ice = encodeURIComponent(JSON.stringify(iceServersFor(app.ice, `viewer-${session.id}`)));
   const base = (typeof prompt.payload.publicUrl === 'string' ? prompt.payload.publicUrl : '').replace(/\/$/, '');
-  const link = `${base}/play#session=${session.id}&token=${encodeURIComponent(viewerToken)}&ice=${ice}`;
+  const link = `${base}/play#session=${session.id}&token=${encodeURIComponent(viewerToken)}&ice=${ice}&lang=${locale}&back=/sessions/${session.id}`;
   return t(locale, 'rent-ready', { minutes: session.rentedMinutes, link });
 });

@@ -48,13 +48,16 @@ const finite = (v: number | undefined, max: number) =>
  */
 export async function recordSessionMetrics(
   ctx: AppContext,
-  input: { sessionId: string; source: 'browser' | 'agent'; sample: MetricsSample },
+  input: { sessionId: string; source: 'browser' | 'agent'; sample: MetricsSample; machineId?: string },
 ): Promise<void> {
   const s = input.sample;
+  // An agent speaks only for sessions on its own machine.
+  const machineClause = input.machineId ? 'and g.machine_id = ?' : '';
   await ctx.em.execute(
     `insert into session_metrics (session_id, source, fps, rtt_ms, packet_loss, freezes, bitrate_kbps)
      select ?, ?, ?, ?, ?, ?, ? from gameboost_sessions g
-      where g.id = ? and g.status = 'live' and (select count(*) from session_metrics m where m.session_id = g.id) < ?`,
+      where g.id = ? and g.status = 'live' ${machineClause}
+        and (select count(*) from session_metrics m where m.session_id = g.id) < ?`,
     [
       input.sessionId,
       input.source,
@@ -64,6 +67,7 @@ export async function recordSessionMetrics(
       s.freezes === undefined ? null : Math.round(finite(s.freezes, 1e6) ?? 0),
       s.bitrateKbps === undefined ? null : Math.round(finite(s.bitrateKbps, 1e7) ?? 0),
       input.sessionId,
+      ...(input.machineId ? [input.machineId] : []),
       MAX_SAMPLES,
     ],
   );
