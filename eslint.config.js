@@ -3,8 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // web/play is a plain browser script (no TypeScript project): it is exercised by the opt-in browser test.
-  { ignores: ['node_modules/', 'data/', 'dist/', 'build/', '.tmp/', 'web/play/'] },
+  // Plain browser scripts (no TypeScript project, no DOM types here): the GameBoost player, exercised by
+  // test/gameboost.browser.test.ts, and the stream benchmark's page probe.
+  { ignores: ['node_modules/', 'data/', 'dist/', 'build/', '.tmp/', 'web/play/', 'bench/stream-probe.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -35,6 +36,11 @@ export default tseslint.config(
       // TypeScript checks names; the core rule does not know Node's globals in plain .js files.
       'no-undef': 'off',
     },
+  },
+  {
+    // React Router's loaders and actions throw redirects and data responses on purpose.
+    files: ['web/app/**'],
+    rules: { '@typescript-eslint/only-throw-error': 'off' },
   },
   {
     files: ['bench/**', 'cli/**', 'test/**', '**/*.test.ts', 'bin/**'],

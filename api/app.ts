@@ -24,6 +24,8 @@ export interface ApiOptions {
   version: string;
   /** Extra routers mounted before the REST routes (server-sent events). */
   extraRouters?: express.Router[];
+  /** Routers after the REST routes: the web companion, which answers every other page. */
+  pageRouters?: express.Router[];
   routes?: AnyRoute[];
 }
 
@@ -90,6 +92,7 @@ export function createApp(options: {
         validateResponses: api.validateResponses,
       }),
     );
+    for (const router of api.pageRouters ?? []) app.use(router);
   }
 
   app.use(notFound);

@@ -8,7 +8,10 @@ import { createApiRateLimiter } from '../api/rest/rate-limit.ts';
 import { createNotifications } from '../api/notifications/sse.ts';
 import { paymentWebhooksRouter } from '../api/payments/webhooks.ts';
 import { attachAgentGateway } from '../api/agent/gateway.ts';
+import { RedisSignalRelay } from '../api/agent/signaling.ts';
 import { playRouter } from '../api/agent/play.ts';
+import { createWebServices } from '../api/web/services.ts';
+import { viewerOfRequest, webBuildExists, webRouter } from '../api/web/web-router.ts';
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { optionalParts, type Env } from '../config/env.ts';
@@ -46,9 +49,31 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
     notifications = createNotifications({
       bus: platform.bus,
       pgPool: platform.pgPool,
-      authenticate: (req) => authenticate(req, platform.appContext()),
+      // A token, or the web companion's session cookie (EventSource sends cookies, not headers).
+      authenticate: async (req) =>
+        (await authenticate(req, platform.appContext())) ?? (await viewerOfRequest(req, platform.appContext())),
       logger,
     });
+    const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
+    const web = webBuildExists()
+      ? await webRouter({
+          appContext: () => platform.appContext(RequestContext.getEntityManager() as EntityManager | undefined),
+          services: createWebServices({
+            telegramBotToken: env.TELEGRAM_BOT_TOKEN,
+            discord:
+              env.DISCORD_CLIENT_ID && env.DISCORD_CLIENT_SECRET
+                ? {
+                    clientId: env.DISCORD_CLIENT_ID,
+                    clientSecret: env.DISCORD_CLIENT_SECRET,
+                    apiBase: env.DISCORD_API_BASE,
+                    redirectUri: `${publicUrl.replace(/\/$/, '')}/auth/discord/callback`,
+                  }
+                : undefined,
+          }),
+          secureCookies: publicUrl.startsWith('https:'),
+        })
+      : null;
+    if (!web) lines.push('Web companion off: not built (npm run build:web)');
     const app = createApp({
       logger,
       orm: platform.orm,
@@ -66,6 +91,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
           playRouter(),
           ...(bots?.routers ?? []),
         ],
+        pageRouters: web ? [web] : [],
         rateLimiter: createApiRateLimiter({
           redis: platform.redis,
           prefix: env.REDIS_KEY_PREFIX,
@@ -79,7 +105,14 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       const listening = app.listen(env.PORT, env.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const { port } = server.address() as AddressInfo;
-    agents = attachAgentGateway(server, { appContext: () => platform.appContext(), bus: platform.bus, logger });
+    agents = attachAgentGateway(server, {
+      appContext: () => platform.appContext(),
+      bus: platform.bus,
+      logger,
+      presenceTtlSeconds: env.AGENT_PRESENCE_TTL_SECONDS,
+      // With Redis, a browser and its agent may be connected to different API processes.
+      signals: platform.redis ? new RedisSignalRelay(platform.redis, env.REDIS_KEY_PREFIX) : undefined,
+    });
     // Every API process relays the outbox too (rows are claimed with SKIP LOCKED, so each is published once):
     // events reach Redis within milliseconds of the request that caused them.
     if (!relay) {
@@ -87,7 +120,7 @@ export async function serve(env: Env, logger: Logger, roles: Roles): Promise<num
       relay.start();
     }
     lines.push(
-      `Power Realms API listening on http://${env.HOST}:${port} (docs: /api/docs, health: /healthz, readiness: /readyz)`,
+      `Power Realms listening on http://${env.HOST}:${port} (web companion: /, API docs: /api/docs, health: /healthz, readiness: /readyz)`,
     );
   }
   if (roles.worker) {

@@ -52,6 +52,14 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[0-9]{5,30}$/)
     .optional(),
+  /** Discord OAuth2 for the web companion's "Sign in with Discord" (the application's client id and secret). */
+  DISCORD_CLIENT_ID: z
+    .string()
+    .regex(/^[0-9]{5,30}$/)
+    .optional(),
+  DISCORD_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Discord's REST API (OAuth2 token exchange, /users/@me); a local fake in tests. */
+  DISCORD_API_BASE: z.url({ protocol: /^https?$/ }).default('https://discord.com/api/v10'),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   /**
    * Webhook mode: Telegram POSTs updates to this public https address (ending in /webhooks/telegram), served by the
@@ -84,6 +92,8 @@ const EnvSchema = z.object({
   TURN_URLS: z.string().default(''),
   TURN_SECRET: z.string().min(16).optional(),
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** How long a host agent stays online past its last heartbeat; agents beat every third of it. */
+  AGENT_PRESENCE_TTL_SECONDS: z.coerce.number().int().min(3).max(600).default(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -137,6 +147,14 @@ export function optionalParts(env: Env): { name: string; on: boolean; why: strin
     },
     part('Discord bot', 'DISCORD_TOKEN'),
     part('Telegram bot', 'TELEGRAM_BOT_TOKEN'),
+    {
+      name: 'Web sign-in with Discord',
+      on: Boolean(env.DISCORD_CLIENT_ID && env.DISCORD_CLIENT_SECRET),
+      why:
+        env.DISCORD_CLIENT_ID && env.DISCORD_CLIENT_SECRET
+          ? 'configured'
+          : 'DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET not set (bot links and Telegram still sign in)',
+    },
     part('Stripe payments', 'STRIPE_SECRET_KEY'),
     part('NOWPayments', 'NOWPAYMENTS_API_KEY'),
   ];

@@ -147,6 +147,12 @@ export const ErrorCodes = {
   SESSION_WRONG_STATE: 'SESSION_WRONG_STATE',
   /** The machine's agent is not connected. */
   MACHINE_OFFLINE: 'MACHINE_OFFLINE',
+  /** The web sign-in link is unknown, already used or older than 10 minutes: ask the bot for a new one with /web. */
+  LOGIN_LINK_INVALID: 'LOGIN_LINK_INVALID',
+  /** The Telegram Mini App data or the Discord sign-in did not check out (forged, stale or refused). */
+  SIGN_IN_REFUSED: 'SIGN_IN_REFUSED',
+  /** The form did not carry this browser session's CSRF token, or came from another site. */
+  CSRF_FAILED: 'CSRF_FAILED',
   /** Input failed validation before reaching the domain. */
   VALIDATION_FAILED: 'VALIDATION_FAILED',
 } as const;

@@ -11,6 +11,7 @@ import { Migration0006ChatPresence } from './migrations/Migration0006ChatPresenc
 import { Migration0007Economy } from './migrations/Migration0007Economy.ts';
 import { Migration0008Topups } from './migrations/Migration0008Topups.ts';
 import { Migration0009Agent } from './migrations/Migration0009Agent.ts';
+import { Migration0010Web } from './migrations/Migration0010Web.ts';
 
 /** Every migration, in order. Listed here rather than globbed so that the same list runs from TS and from a build. */
 export const migrationsList = [
@@ -23,6 +24,7 @@ export const migrationsList = [
   { name: 'Migration0007Economy', class: Migration0007Economy },
   { name: 'Migration0008Topups', class: Migration0008Topups },
   { name: 'Migration0009Agent', class: Migration0009Agent },
+  { name: 'Migration0010Web', class: Migration0010Web },
 ];
 
 export function ormOptions(url: string, logger?: Logger): Options {

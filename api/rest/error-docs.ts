@@ -74,6 +74,10 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   TOPUP_NOT_FOUND: 'The top-up id names no top-up.',
   PAYMENT_PROVIDER_UNAVAILABLE: 'The payment provider is not configured here or did not answer.',
   WEBHOOK_SIGNATURE_INVALID: "A webhook's signature is missing, forged or stale.",
+  LOGIN_LINK_INVALID:
+    'The web sign-in link is unknown, already used or older than 10 minutes: ask the bot for a new one with /web.',
+  SIGN_IN_REFUSED: 'The Telegram Mini App data or the Discord sign-in did not check out (forged, stale or refused).',
+  CSRF_FAILED: "The form did not carry this browser session's CSRF token, or came from another site.",
   AGENT_CODE_INVALID: "The host agent's join code is unknown, used or expired.",
   SESSION_NOT_FOUND: 'The GameBoost session id names no session the caller may see.',
   SESSION_WRONG_STATE: 'The GameBoost session already ended.',

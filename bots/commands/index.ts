@@ -21,6 +21,7 @@ import { reward } from './reward.ts';
 import { rating } from './rating.ts';
 import { topup } from './topup.ts';
 import { rent } from './rent.ts';
+import { web } from './web.ts';
 
 /** Every command, as both bots offer them (in this order in menus and /help). */
 export const commands: CommandDef[] = [
@@ -37,6 +38,7 @@ export const commands: CommandDef[] = [
   sell,
   buy,
   rent,
+  web,
   deal,
   dispute,
   withdraw,

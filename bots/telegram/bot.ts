@@ -375,22 +375,41 @@ export function telegramOutbound(bot: Bot): Outbound {
   };
 }
 
+/** Whether Telegram accepts a link button to `url`: http(s) to a name or a public address. */
+export function publicLink(url: string): boolean {
+  let host: string;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
+    host = parsed.hostname;
+  } catch {
+    return false;
+  }
+  return !/^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|0\.|\[::1\]|\[f[cd])/i.test(host);
+}
+
 /** The inline keyboard of a reply: its prompt's buttons on one row, then its own rows. */
 export function keyboardOf(locale: Locale, reply: Pick<Reply, 'prompt' | 'buttons'>): InlineKeyboard | undefined {
   if (!reply.prompt && !reply.buttons?.length) return undefined;
   const keyboard = new InlineKeyboard();
+  let buttons = 0;
   if (reply.prompt) {
     for (const button of promptButtons(locale, reply.prompt)) keyboard.text(button.label, button.data);
     keyboard.row();
+    buttons += 1;
   }
   for (const row of reply.buttons ?? []) {
     for (const button of row) {
+      // Telegram refuses link buttons to loopback and private addresses (a server on its defaults): the link is in
+      // the text too, so such a button is left out rather than failing the whole message.
+      if (button.url && !publicLink(button.url)) continue;
       if (button.url) keyboard.url(button.label, button.url);
       else keyboard.text(button.label, button.data);
+      buttons += 1;
     }
     keyboard.row();
   }
-  return keyboard;
+  return buttons > 0 ? keyboard : undefined;
 }
 
 /** Posts a prompt (its text, a state line, its buttons) in a chat. */

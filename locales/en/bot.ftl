@@ -33,6 +33,7 @@ help =
     /officer add|remove — officers (owner)
     /link — one account across Discord and Telegram
     /language — English or Russian
+    /web — your wallet, the marketplace and GameBoost in the browser
 language-set = I will speak English with you.
 language-unknown = I speak English (en) and Russian (ru).
 balance =
@@ -171,6 +172,9 @@ error-REWARD_WRONG_STATE = That reward is already { $state }.
 error-TOPUP_NOT_FOUND = I cannot find that top-up.
 error-PAYMENT_PROVIDER_UNAVAILABLE = That payment method is not available right now.
 error-WEBHOOK_SIGNATURE_INVALID = The signature is not valid.
+error-LOGIN_LINK_INVALID = That sign-in link is used or expired. Ask for a new one with /web.
+error-SIGN_IN_REFUSED = Sign-in was refused. Open the web page from the bot again.
+error-CSRF_FAILED = That form has expired. Reload the page and try again.
 error-AGENT_CODE_INVALID = That agent code is wrong or expired. Make a new one with /machines.
 error-SESSION_NOT_FOUND = I cannot find that session.
 error-SESSION_WRONG_STATE = That session has already ended.

@@ -33,6 +33,7 @@ help =
     /officer add|remove — офицеры (владелец)
     /link — один аккаунт для Discord и Telegram
     /language — английский или русский
+    /web — кошелёк, рынок и GameBoost в браузере
 language-set = Теперь я говорю с вами по-русски.
 language-unknown = Я говорю по-английски (en) и по-русски (ru).
 balance =
@@ -174,6 +175,9 @@ error-REWARD_WRONG_STATE = Это вознаграждение уже в сос�
 error-TOPUP_NOT_FOUND = Не могу найти это пополнение.
 error-PAYMENT_PROVIDER_UNAVAILABLE = Этот способ оплаты сейчас недоступен.
 error-WEBHOOK_SIGNATURE_INVALID = Подпись недействительна.
+error-LOGIN_LINK_INVALID = Эта ссылка для входа уже использована или устарела. Запросите новую командой /web.
+error-SIGN_IN_REFUSED = Вход отклонён. Откройте веб-страницу из бота ещё раз.
+error-CSRF_FAILED = Форма устарела. Обновите страницу и попробуйте снова.
 error-AGENT_CODE_INVALID = Код агента неверен или истёк. Создайте новый через /machines.
 error-SESSION_NOT_FOUND = Не могу найти этот сеанс.
 error-SESSION_WRONG_STATE = Этот сеанс уже завершён.

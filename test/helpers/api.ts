@@ -19,7 +19,12 @@ import { paymentWebhooksRouter } from '../../api/payments/webhooks.ts';
 import type { PaymentGateways } from '../../core/topups/gateways.ts';
 import type { Presence } from '../../core/agents/presence.ts';
 import { attachAgentGateway } from '../../api/agent/gateway.ts';
+import { RedisSignalRelay } from '../../api/agent/signaling.ts';
 import { playRouter } from '../../api/agent/play.ts';
+import { createWebServices } from '../../api/web/services.ts';
+import { viewerOfRequest, webBuildExists, webRouter } from '../../api/web/web-router.ts';
+import type { DiscordOAuthConfig } from '../../lib/discord-oauth.ts';
+import type { IceConfig } from '../../core/gameboost/ice.ts';
 
 export interface CallResult<T> {
   status: number;
@@ -58,6 +63,9 @@ export async function startApi(
     /** Host agents' presence; the agent gateway is attached with it. */
     presence?: Presence;
     presenceTtlSeconds?: number;
+    /** Mount the web companion (needs `npm run build:web`), with these sign-in methods. */
+    web?: { telegramBotToken?: string; discord?: DiscordOAuthConfig };
+    ice?: IceConfig;
   } = {},
 ): Promise<TestApi> {
   const redis = options.redis ?? null;
@@ -76,14 +84,24 @@ export async function startApi(
     prepared: preparedRunner(db.pool),
     payments: options.payments,
     presence: options.presence,
+    ice: options.ice,
   });
   const notifications = createNotifications({
     bus,
     pgPool: db.pool,
-    authenticate: (req) => authenticate(req, appContext()),
+    authenticate: async (req) => (await authenticate(req, appContext())) ?? (await viewerOfRequest(req, appContext())),
     logger,
     heartbeatMs: 1000,
   });
+  if (options.web && !webBuildExists()) throw new Error('the web companion is not built: npm run build:web');
+  const web = options.web
+    ? await webRouter({
+        appContext: () =>
+          appContext((RequestContext.getEntityManager() as EntityManager | undefined) ?? db.orm.em.fork()),
+        services: createWebServices(options.web),
+        secureCookies: false,
+      })
+    : null;
   const app = createApp({
     logger,
     orm: db.orm,
@@ -101,6 +119,7 @@ export async function startApi(
           logger,
         }),
       ],
+      pageRouters: web ? [web] : [],
       rateLimiter: createApiRateLimiter({ redis, prefix, perMinute: options.perMinute ?? 100_000 }),
       validateResponses: true,
       version: 'test',
@@ -117,6 +136,7 @@ export async function startApi(
         logger,
         presenceTtlSeconds: options.presenceTtlSeconds,
         pingMs: 500,
+        signals: redis ? new RedisSignalRelay(redis, prefix) : undefined,
       })
     : null;
   return {
