@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { padState, padTransition, RESTING_PAD, type PadState } from './pad.ts';
 
 export type InputEvent =
   | { kind: 'key'; code: string; down: boolean }
@@ -94,7 +95,7 @@ export function xdotoolLines(event: InputEvent, held: number): { lines: string[]
     }
     return { lines, held: buttons };
   }
-  // Gamepads need a virtual joystick (uinput), which an X session alone does not give.
+  // Gamepads keep a state per pad: XdotoolInjector turns them into keys and pointer motion (agent/pad.ts).
   return { lines: [], held };
 }
 
@@ -108,6 +109,10 @@ export class XdotoolInjector implements Injector {
   private startedAt = 0;
   private closed = false;
   private readonly held = new Map<string, number>();
+  /** Each viewer's gamepads, by `session:index`, as last played on the host. */
+  private readonly pads = new Map<string, PadState>();
+  /** Moves the pointer while a right stick is pulled (the browser reports a held stick only once). */
+  private lookTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly display: string,
@@ -132,8 +137,36 @@ export class XdotoolInjector implements Injector {
   }
 
   inject(sessionId: string, event: InputEvent): void {
+    if (event.kind === 'pad') return this.injectPad(`${sessionId}:${event.index}`, padState(event.buttons, event.axes));
     const { lines, held } = xdotoolLines(event, this.held.get(sessionId) ?? 0);
     this.held.set(sessionId, held);
+    this.write(lines);
+  }
+
+  private injectPad(pad: string, next: PadState): void {
+    this.write(padTransition(this.pads.get(pad) ?? RESTING_PAD, next));
+    if (next.keys.length === 0 && next.mouseButtons.length === 0 && next.look[0] === 0 && next.look[1] === 0)
+      this.pads.delete(pad);
+    else this.pads.set(pad, next);
+    const looking = [...this.pads.values()].some(({ look }) => look[0] !== 0 || look[1] !== 0);
+    if (looking && !this.lookTimer) this.lookTimer = setInterval(() => this.look(), 1000 / 60);
+    if (!looking && this.lookTimer) {
+      clearInterval(this.lookTimer);
+      this.lookTimer = null;
+    }
+  }
+
+  private look(): void {
+    let dx = 0;
+    let dy = 0;
+    for (const { look } of this.pads.values()) {
+      dx += look[0];
+      dy += look[1];
+    }
+    if (dx !== 0 || dy !== 0) this.write([`mousemove_relative -- ${dx} ${dy}`]);
+  }
+
+  private write(lines: string[]): void {
     if (lines.length === 0 || this.closed) return;
     if (!this.process && Date.now() - this.startedAt >= 1000) this.spawn();
     if (this.process?.stdin?.writable) this.process.stdin.write(`${lines.join('\n')}\n`);
@@ -141,6 +174,8 @@ export class XdotoolInjector implements Injector {
 
   close(): void {
     this.closed = true;
+    if (this.lookTimer) clearInterval(this.lookTimer);
+    this.lookTimer = null;
     this.process?.stdin?.end();
     this.process?.kill();
     this.process = null;

@@ -40,7 +40,8 @@ const KEYFRAME_COOLDOWN_MS = 2000;
 /**
  * One GameBoost stream: a WebRTC peer (node-datachannel) offering an H.264 video track fed by ffmpeg's RTP and an
  * `input` data channel. Signaling messages go out through `signal` and come in through `handle`. Input events are
- * handed to `onInput`; keys still held when the connection drops are released (sent up), so nothing stays pressed.
+ * handed to `onInput`; keys and gamepads still held when the connection drops are released (sent up, read as
+ * resting), so nothing stays pressed.
  */
 export class StreamHost {
   private pc: nodeDataChannel.PeerConnection | null = null;
@@ -53,6 +54,8 @@ export class StreamHost {
   private lastKeyframeRestart = 0;
   private feedback: { packetLoss?: number; rttMs?: number } = {};
   private readonly held = new Set<string>();
+  /** Gamepads the viewer has used: released (read as resting) with the keys. */
+  private readonly pads = new Set<number>();
   /** The viewer's answer was applied; until then its candidates wait in `early`. */
   private answered = false;
   /** What the viewer's answer chose among the offered codecs. */
@@ -201,12 +204,15 @@ export class StreamHost {
       if (event.down) this.held.add(event.code);
       else this.held.delete(event.code);
     }
+    if (event.kind === 'pad') this.pads.add(event.index);
     this.options.onInput?.(event);
   }
 
   private releaseKeys(): void {
     for (const code of this.held) this.options.onInput?.({ kind: 'key', code, down: false });
     this.held.clear();
+    for (const index of this.pads) this.options.onInput?.({ kind: 'pad', index, buttons: [], axes: [] });
+    this.pads.clear();
   }
 
   stop(): void {
@@ -298,7 +304,9 @@ export function inputEvent(raw: unknown): InputEvent | null {
     return { kind: 'mouse', x: e.x, y: e.y, buttons: e.buttons };
   if (
     e.kind === 'pad' &&
-    finite(e.index) &&
+    Number.isInteger(e.index) &&
+    (e.index as number) >= 0 &&
+    (e.index as number) < 16 &&
     Array.isArray(e.buttons) &&
     e.buttons.length <= 32 &&
     e.buttons.every(finite) &&
@@ -306,6 +314,6 @@ export function inputEvent(raw: unknown): InputEvent | null {
     e.axes.length <= 16 &&
     e.axes.every(finite)
   )
-    return { kind: 'pad', index: e.index, buttons: e.buttons, axes: e.axes };
+    return { kind: 'pad', index: e.index as number, buttons: e.buttons, axes: e.axes };
   return null;
 }

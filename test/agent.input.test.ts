@@ -10,11 +10,13 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { createInjector, keysymOf, xdotoolLines } from '../agent/inject.ts';
 import { inputEvent } from '../agent/stream.ts';
+import { LOOK_PIXELS_PER_TICK, padState, padTransition, RESTING_PAD, type PadState } from '../agent/pad.ts';
 
 const installed = (command: string) =>
   spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 const hasX = installed('Xvfb');
 const hasXdotool = installed('xdotool');
+const hasXev = installed('xev');
 
 test('browser key codes map to X keysyms; anything else maps to nothing', () => {
   assert.equal(keysymOf('KeyW'), 'w');
@@ -69,6 +71,61 @@ test('mouse buttons: a press when a bit appears, a release when it goes; right i
   });
 });
 
+test('a gamepad plays as keys and mouse: sticks walk and look, triggers aim and fire, past half way', () => {
+  const buttons = (...pressed: [index: number, value: number][]) => {
+    const all = new Array<number>(17).fill(0);
+    for (const [index, value] of pressed) all[index] = value;
+    return all;
+  };
+  assert.deepEqual(padState(buttons([0, 1], [12, 1]), [0, -1, 0, 0]), {
+    keys: ['Up', 'space', 'w'],
+    mouseButtons: [],
+    look: [0, 0],
+  });
+  assert.deepEqual(padState(buttons([6, 0.8], [7, 0.5], [1, 0.49]), [0.49, 0.6, -1, 0.1]), {
+    keys: ['s'],
+    mouseButtons: [1, 3],
+    look: [-LOOK_PIXELS_PER_TICK, 0],
+  });
+  assert.deepEqual(padState([], []), RESTING_PAD, 'a pad with nothing reported rests');
+  assert.deepEqual(padState(buttons([16, 1]), [0, 0, 0.5, -0.5]).keys, [], 'Home belongs to the host');
+  const half = padState([], [0, 0, 0.575, 0]).look[0];
+  assert.ok(half > 0 && half < LOOK_PIXELS_PER_TICK / 2, `half way looks slowly for fine aim (${half})`);
+  assert.deepEqual(padTransition(padState(buttons([0, 1]), []), padState(buttons([1, 1]), [])), [
+    'keyup space',
+    'keydown Escape',
+  ]);
+});
+
+test('any run of gamepad readings presses only what it releases, and resting releases everything', () => {
+  const reading = fc.record({
+    buttons: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 17 }),
+    axes: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { maxLength: 4 }),
+  });
+  const line = /^(keydown|keyup) [A-Za-z_]+$|^mouse(down|up) [13]$/;
+  fc.assert(
+    fc.property(fc.array(reading, { maxLength: 12 }), (readings) => {
+      const down = new Set<string>();
+      let state: PadState = RESTING_PAD;
+      for (const next of [...readings.map((r) => padState(r.buttons, r.axes)), RESTING_PAD]) {
+        for (const out of padTransition(state, next)) {
+          assert.match(out, line);
+          const [verb, what] = out.split(' ') as [string, string];
+          const name = `${verb.startsWith('key') ? 'key' : 'mouse'} ${what}`;
+          if (verb.endsWith('down')) {
+            assert.ok(!down.has(name), `${name} pressed twice`);
+            down.add(name);
+          } else assert.ok(down.delete(name), `${name} released while up`);
+        }
+        state = next;
+      }
+      assert.deepEqual([...down], [], 'nothing stays held');
+    }),
+  );
+  assert.equal(inputEvent({ kind: 'pad', index: 99, buttons: [], axes: [] }), null, 'browsers number pads from 0');
+  assert.equal(inputEvent({ kind: 'pad', index: 0.5, buttons: [], axes: [] }), null);
+});
+
 test(
   'on an X display, the viewer moves the pointer through xdotool',
   { skip: !(hasX && hasXdotool) && 'Xvfb or xdotool is not installed' },
@@ -80,7 +137,10 @@ test(
     try {
       const where = () => {
         try {
-          return execFileSync('xdotool', ['getmouselocation'], { env: { ...process.env, DISPLAY: display } })
+          return execFileSync('xdotool', ['getmouselocation'], {
+            env: { ...process.env, DISPLAY: display },
+            stdio: ['ignore', 'pipe', 'ignore'],
+          })
             .toString()
             .trim();
         } catch {
@@ -112,3 +172,60 @@ test('without a display, input is logged', () => {
   assert.deepEqual(logged, ['input s1 {"kind":"key","code":"KeyA","down":true}']);
   injector.close();
 });
+
+test(
+  'on an X display, a gamepad presses and releases keys and its right stick moves the pointer until it rests',
+  { skip: !(hasX && hasXdotool && hasXev) && 'Xvfb, xdotool or xev (x11-utils) is not installed' },
+  async () => {
+    const display = `:${80 + (process.pid % 9)}`;
+    const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    let xev: ReturnType<typeof spawn> | null = null;
+    let injector: ReturnType<typeof createInjector> | null = null;
+    const logged: string[] = [];
+    try {
+      const pointer = () => {
+        try {
+          const out = execFileSync('xdotool', ['getmouselocation'], {
+            env: { ...process.env, DISPLAY: display },
+            stdio: ['ignore', 'pipe', 'ignore'],
+          });
+          const [, x, y] = /^x:(\d+) y:(\d+)/.exec(out.toString()) ?? [];
+          return x === undefined ? null : { x: Number(x), y: Number(y) };
+        } catch {
+          return null;
+        }
+      };
+      for (let i = 0; i < 50 && !pointer(); i += 1) await sleep(100);
+      // xev on the root window sees the keys X delivers there (no window manager, focus follows the pointer).
+      let seen = '';
+      xev = spawn('xev', ['-root', '-event', 'keyboard'], { env: { ...process.env, DISPLAY: display } });
+      xev.stdout?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+      await sleep(300);
+      injector = createInjector(display, (line) => logged.push(line));
+      const dpadUp = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+      injector.inject('s1', { kind: 'pad', index: 0, buttons: dpadUp, axes: [] });
+      for (let i = 0; i < 40 && !/KeyPress[^]*?keysym 0xff52, Up/.test(seen); i += 1) await sleep(50);
+      assert.match(seen, /KeyPress[^]*?keysym 0xff52, Up/);
+      injector.inject('s1', { kind: 'pad', index: 0, buttons: [], axes: [] });
+      for (let i = 0; i < 40 && !/KeyRelease[^]*?keysym 0xff52, Up/.test(seen); i += 1) await sleep(50);
+      assert.match(seen, /KeyRelease[^]*?keysym 0xff52, Up/);
+
+      const start = pointer();
+      assert.ok(start);
+      injector.inject('s1', { kind: 'pad', index: 0, buttons: [], axes: [0, 0, 1, 0] });
+      for (let i = 0; i < 40 && (pointer()?.x ?? 0) < start.x + 100; i += 1) await sleep(50);
+      const moved = pointer();
+      assert.ok(moved && moved.x >= start.x + 100 && moved.y === start.y, `held right: ${JSON.stringify(moved)}`);
+      injector.inject('s1', { kind: 'pad', index: 0, buttons: [], axes: [0, 0, 0, 0] });
+      await sleep(100);
+      const rested = pointer();
+      await sleep(300);
+      assert.deepEqual(pointer(), rested, 'a resting stick leaves the pointer where it is');
+      assert.deepEqual(logged, []);
+    } finally {
+      injector?.close();
+      xev?.kill();
+      xvfb.kill();
+    }
+  },
+);

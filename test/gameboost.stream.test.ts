@@ -2,8 +2,8 @@
  * A GameBoost stream end to end without a browser: the agent (its own StreamHub, node-datachannel, ffmpeg's moving
  * test pattern as H.264 over RTP) and a viewer peer (node-datachannel standing in for the browser) negotiate WebRTC
  * through the API's signaling WebSocket with the session's viewer token. Video packets arrive, the viewer reports the
- * first frame, keyboard and mouse input reach the agent over the data channel, held keys are released when the viewer
- * drops, and the session settles. A second test puts the agent and the viewer on two API processes joined by Redis.
+ * first frame, keyboard, mouse and gamepad input reach the agent over the data channel, held keys and pads are
+ * released when the viewer drops, and the session settles. A second test puts the agent and the viewer on two API processes joined by Redis.
  * Skipped where ffmpeg is not installed (.ci/run installs it).
  */
 import assert from 'node:assert/strict';
@@ -194,16 +194,22 @@ test(
     const channel = viewer.state.input as unknown as nodeDataChannel.DataChannel;
     channel.sendMessage(JSON.stringify({ kind: 'key', code: 'KeyW', down: true }));
     channel.sendMessage(JSON.stringify({ kind: 'mouse', x: 640, y: 360, buttons: 1 }));
-    await until(() => inputs.length >= 2, 'input at the agent');
-    assert.deepEqual(inputs.slice(0, 2), [
+    channel.sendMessage(JSON.stringify({ kind: 'pad', index: 1, buttons: [1], axes: [0, -1] }));
+    await until(() => inputs.length >= 3, 'input at the agent');
+    assert.deepEqual(inputs.slice(0, 3), [
       { kind: 'key', code: 'KeyW', down: true },
       { kind: 'mouse', x: 640, y: 360, buttons: 1 },
+      { kind: 'pad', index: 1, buttons: [1], axes: [0, -1] },
     ]);
     assert.ok((hub.get(sessionId)?.packetsSent ?? 0) > 30);
 
-    // The viewer drops while W is held: the agent releases it.
+    // The viewer drops while W and a gamepad's A are held: the agent releases both (the pad reads as resting).
     viewer.close();
     await until(() => inputs.some((e) => e.kind === 'key' && e.code === 'KeyW' && !e.down), 'the key release');
+    await until(
+      () => inputs.some((e) => e.kind === 'pad' && e.index === 1 && e.buttons.length === 0 && e.axes.length === 0),
+      'the gamepad release',
+    );
 
     await db.pool.query(
       "update gameboost_sessions set started_at = now() - interval '2 minutes 30 seconds' where id = $1",
