@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cpuBenchmark } from './bench.ts';
 import { remoteStatus, reportBenchmark } from './api.ts';
@@ -7,6 +8,7 @@ import { createInjector } from './inject.ts';
 import { joinMachine } from './join.ts';
 import { statusLines } from './status.ts';
 import { DEFAULT_STREAM, stopStreaming, StreamHub, type Source, type StreamSettings } from './stream.ts';
+import { SOURCES } from './stream-args.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -14,10 +16,13 @@ const HELP = `power-realms agent <command>
 
   join CODE [--api URL] [--name NAME] [--force]
                                         connect this machine to a pool (the code comes from /machines add-code)
-  run [--source test] [--fps N] [--size WxH] [--bitrate KBPS] [--audio]
-                                        stay connected and stream sessions: the X display, or a moving test
-                                        pattern stamped with the clock (default 60 fps, 1280x720, 6000 kb/s);
-                                        --audio adds sound in Opus (PulseAudio's default source, or a tone)
+  run [--source x11|kms|test] [--device DRM] [--fps N] [--size WxH] [--bitrate KBPS] [--audio]
+                                        stay connected and stream sessions: the X display ($DISPLAY, the default
+                                        where there is one), a KMS plane (kmsgrab of --device, default
+                                        /dev/dri/card0; ffmpeg needs CAP_SYS_ADMIN), or a moving test pattern
+                                        stamped with the clock (default without a display); 60 fps, 1280x720,
+                                        6000 kb/s unless told; --audio adds sound in Opus (PulseAudio's default
+                                        source, or a tone)
   status [--json]                       what this agent is and whether the API sees it online
   bench [--json]                        a short CPU benchmark; with a joined machine the score is reported
 
@@ -54,9 +59,12 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
     case 'run': {
       const config = readConfig(file);
       if (!config) return fail(print, `no agent here yet (${file}): run agent join CODE first`);
-      const source: Source = values.source === 'test' || !process.env.DISPLAY ? 'test' : 'x11';
+      const source = streamSource(values.source);
+      if (source instanceof Error) return fail(print, source.message, 2);
       const settings = streamSettings(values);
       if (settings instanceof Error) return fail(print, settings.message, 2);
+      if (source === 'kms' && !existsSync(settings.kmsDevice ?? ''))
+        return fail(print, `no DRM device at ${settings.kmsDevice ?? ''} to capture (--device)`);
       const log = (line: string) => print(`[${new Date().toISOString()}] ${line}`);
       // Input goes into the streamed display through xdotool where there is one; otherwise it is logged. Keys still
       // held when a viewer drops are released either way.
@@ -70,7 +78,7 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
       });
       log(`agent ${AGENT_VERSION}: machine ${config.name} (${config.machineId}), API ${config.apiUrl}`);
       log(
-        `streaming ${source === 'x11' ? `display ${process.env.DISPLAY ?? ''}` : 'the test pattern'} at ${settings.fps} fps, ${settings.bitrateKbps} kb/s${settings.audio ? ' with sound' : ''}; input ${injector.kind === 'xdotool' ? 'into the display (xdotool)' : 'logged'}`,
+        `streaming ${source === 'x11' ? `display ${process.env.DISPLAY ?? ''}` : source === 'kms' ? `KMS ${settings.kmsDevice ?? ''}` : 'the test pattern'} at ${settings.fps} fps, ${settings.bitrateKbps} kb/s${settings.audio ? ' with sound' : ''}; input ${injector.kind === 'xdotool' ? 'into the display (xdotool)' : 'logged'}`,
       );
       const connection: AgentConnection = new AgentConnection(config.apiUrl, config.credential, {
         onState: (state, detail) => log(`${state}${detail ? `: ${detail}` : ''}`),
@@ -136,11 +144,21 @@ function parseAgentArgs(argv: string[]) {
         size: { type: 'string' },
         bitrate: { type: 'string' },
         audio: { type: 'boolean' },
+        device: { type: 'string' },
       },
     });
   } catch (error) {
     return error as Error;
   }
+}
+
+/** --source as given, else the X display where there is one, else the test pattern. */
+function streamSource(value: string | undefined): Source | Error {
+  if (value === undefined) return process.env.DISPLAY ? 'x11' : 'test';
+  if (!SOURCES.includes(value as Source)) return new Error(`--source is one of ${SOURCES.join(', ')}, not "${value}"`);
+  if (value === 'x11' && !process.env.DISPLAY)
+    return new Error('--source x11 needs DISPLAY (the X display to capture)');
+  return value as Source;
 }
 
 /** --fps 1..120, --size WxH (even, 320x240 to 3840x2160), --bitrate 500..50000 kb/s; the rest from the defaults. */
@@ -149,8 +167,9 @@ function streamSettings(values: {
   size?: string;
   bitrate?: string;
   audio?: boolean;
+  device?: string;
 }): StreamSettings | Error {
-  const settings = { ...DEFAULT_STREAM, audio: values.audio === true };
+  const settings = { ...DEFAULT_STREAM, audio: values.audio === true, kmsDevice: values.device ?? '/dev/dri/card0' };
   const whole = (text: string, min: number, max: number) => {
     const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
     return n >= min && n <= max ? n : null;

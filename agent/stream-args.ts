@@ -1,4 +1,6 @@
-export type Source = 'test' | 'x11';
+/** What the agent streams: the clock-stamped test pattern, the X display, or a KMS plane (consoles, Wayland). */
+export type Source = 'test' | 'x11' | 'kms';
+export const SOURCES: readonly Source[] = ['test', 'x11', 'kms'];
 
 /** The RTP stream's identity: the SDP promises these to the browser and ffmpeg writes them into every packet. */
 export const SSRC = 42;
@@ -28,6 +30,8 @@ export interface StreamSettings {
   height: number;
   bitrateKbps: number;
   audio?: boolean;
+  /** The DRM device kmsgrab captures (source `kms`). */
+  kmsDevice?: string;
 }
 export const DEFAULT_STREAM: StreamSettings = { fps: 60, width: 1280, height: 720, bitrateKbps: 6000 };
 
@@ -54,7 +58,7 @@ const clockStamp =
   `[frame][stamp]overlay=0:0,setpts=PTS-STARTPTS`;
 
 /**
- * ffmpeg arguments: the moving, clock-stamped test pattern or the X display, encoded as H.264 (constrained
+ * ffmpeg arguments: the moving, clock-stamped test pattern, the X display or a KMS plane, encoded as H.264 (constrained
  * baseline, no B-frames, zero-latency tuning) or VP8 (libvpx realtime) at a capped bitrate with a keyframe every two
  * seconds; RTP and RTCP sender reports to the agent's loopback ports. With sound, a second output sends Opus
  * (low-delay, 10 ms frames).
@@ -69,7 +73,12 @@ export function ffmpegArgs(
   const video =
     source === 'test'
       ? ['-re', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`]
-      : ['-f', 'x11grab', '-framerate', String(fps), '-draw_mouse', '1', '-i', process.env.DISPLAY ?? ':0'];
+      : source === 'kms'
+        ? ['-device', settings.kmsDevice ?? '/dev/dri/card0', '-f', 'kmsgrab', '-framerate', String(fps), '-i', '-']
+        : ['-f', 'x11grab', '-framerate', String(fps), '-draw_mouse', '1', '-i', process.env.DISPLAY ?? ':0'];
+  // The test pattern carries the clock; KMS frames live on the GPU and come down to memory for the encoder (this
+  // needs a linear, mappable framebuffer, and ffmpeg with CAP_SYS_ADMIN).
+  const filter = source === 'test' ? ['-vf', clockStamp] : source === 'kms' ? ['-vf', 'hwdownload,format=bgr0'] : [];
   const sound = settings.audio && ports.audioRtp && ports.audioRtcp;
   const audioInput = !sound
     ? []
@@ -109,7 +118,7 @@ export function ffmpegArgs(
     ...audioInput,
     '-map',
     '0:v',
-    ...(source === 'test' ? ['-vf', clockStamp] : []),
+    ...filter,
     ...(codec === 'h264'
       ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline']
       : // VP8 for browsers without H.264: libvpx's realtime mode, fastest, no lookahead, error resilient.

@@ -296,11 +296,36 @@ test('agent run refuses bad stream settings before connecting; the test pattern 
     ['--fps', '0', /--fps must be a whole number from 1 to 120, not "0"/],
     ['--size', '1281x720', /--size must be WIDTHxHEIGHT in even pixels/],
     ['--bitrate', 'fast', /--bitrate must be kb\/s from 500 to 50000, not "fast"/],
+    ['--source', 'wayland', /--source is one of test, x11, kms, not "wayland"/],
   ] as const) {
     const lines: string[] = [];
     assert.equal(await agentMain(['run', flag, value, '--config', file], (l) => lines.push(l)), 2);
     assert.match(lines[0] ?? '', message);
   }
+  const missing: string[] = [];
+  const device = path.join(dir, 'no-such-card');
+  assert.equal(
+    await agentMain(['run', '--source', 'kms', '--device', device, '--config', file], (l) => missing.push(l)),
+    1,
+  );
+  assert.equal(missing[0], `agent: no DRM device at ${device} to capture (--device)`);
+  // A KMS plane: kmsgrab of the device, brought down from the GPU for the encoder.
+  const kms = ffmpegArgs(
+    'kms',
+    { rtp: 5004, rtcp: 5005 },
+    { fps: 30, width: 1280, height: 720, bitrateKbps: 6000, kmsDevice: '/dev/dri/card1' },
+  );
+  assert.deepEqual(kms.slice(kms.indexOf('-device'), kms.indexOf('-device') + 8), [
+    '-device',
+    '/dev/dri/card1',
+    '-f',
+    'kmsgrab',
+    '-framerate',
+    '30',
+    '-i',
+    '-',
+  ]);
+  assert.equal(kms[kms.indexOf('-vf') + 1], 'hwdownload,format=bgr0');
   const args = ffmpegArgs('test', { rtp: 5004, rtcp: 5005 }, { fps: 60, width: 1920, height: 1080, bitrateKbps: 8000 });
   assert.ok(args.includes('testsrc2=size=1920x1080:rate=60'));
   assert.match(args[args.indexOf('-vf') + 1] ?? '', /setpts=RTCTIME.*geq=.*overlay=0:0/);
