@@ -185,6 +185,10 @@ test(
     // The wallet page shows the payment in its history.
     await page.goto(`${api.url}/pools/${pool.id}`);
     assert.match((await page.textContent('[data-testid="history"]')) ?? '', /GameBoost/);
+    // On a phone the amounts stay in view (columns a phone can do without are the ones that go).
+    await page.setViewportSize({ width: 390, height: 844 });
+    const amount = await page.locator('[data-testid="history"] td.num').first().boundingBox();
+    assert.ok(amount && amount.width > 0 && amount.x + amount.width <= 390, `amount at ${JSON.stringify(amount)}`);
     await page.close();
     hub.stopAll();
     await agent.stop();

@@ -191,6 +191,11 @@ test('a bot link signs in once; the wallet, marketplace and GameBoost pages show
   assert.match(wallet.html, /<td>Deal<\/td><td>web-seller<\/td><td class="num">5 PRC<\/td>/);
   assert.match(wallet.html, /Golden frame/);
   assert.match(wallet.html, /data-testid="history"/);
+  assert.match(
+    wallet.html,
+    /<td class="what">Deposit<\/td><td class="party">Payments in and out<\/td>/,
+    'system accounts by name, not kind',
+  );
 
   // GameBoost lists no slots yet; a pool the viewer is not in is refused with the bots' sentence.
   assert.match((await browser.fetch(`/pools/${pool.id}/gameboost`)).html, /No GameBoost slots/);

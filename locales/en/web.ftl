@@ -195,3 +195,11 @@ web-session-sla-refund = SLA refund
 web-session-started = Started
 web-session-open-player = Open the player
 web-session-end = End session
+
+# The other side of a transfer when it is not a person: the pool's and the platform's own accounts.
+web-account-member = A member
+web-account-treasury = Pool treasury
+web-account-escrow = Escrow
+web-account-platform_fee = Platform fee
+web-account-custodial = Payments in and out
+web-account-external = Outside the platform

@@ -197,3 +197,11 @@ web-session-sla-refund = Возврат по SLA
 web-session-started = Начался
 web-session-open-player = Открыть плеер
 web-session-end = Завершить сеанс
+
+# The other side of a transfer when it is not a person: the pool's and the platform's own accounts.
+web-account-member = Участник
+web-account-treasury = Казна пула
+web-account-escrow = Эскроу
+web-account-platform_fee = Комиссия платформы
+web-account-custodial = Пополнения и выводы
+web-account-external = Вне платформы

@@ -59,12 +59,7 @@ export default function App() {
   return (
     <>
       <header className="top">
-        <Link to="/" className="brand">
-          <span className="logo" aria-hidden="true">
-            ◆
-          </span>{' '}
-          Power Realms
-        </Link>
+        <Brand />
         {viewer && pool ? (
           <nav className="tabs" aria-label={t('web-nav-label')}>
             <NavLink to={`/pools/${pool}`} end>
@@ -106,6 +101,17 @@ export default function App() {
       </main>
       {viewer ? <LiveNotifications /> : null}
     </>
+  );
+}
+
+function Brand() {
+  return (
+    <Link to="/" className="brand">
+      <span className="logo" aria-hidden="true">
+        ◆
+      </span>{' '}
+      Power Realms
+    </Link>
   );
 }
 
@@ -180,14 +186,19 @@ export function ErrorBoundary() {
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const said = isRouteErrorResponse(error) ? (error.data as { error?: unknown } | null)?.error : undefined;
   return (
-    <main className="narrow">
-      <h1>{status === 404 ? t('web-not-found-title') : t('web-error-title')}</h1>
-      <p data-testid="error-text">
-        {typeof said === 'string' ? said : status === 404 ? t('web-not-found-text') : t('web-error-text')}
-      </p>
-      <p>
-        <Link to="/">{t('web-back-home')}</Link>
-      </p>
-    </main>
+    <>
+      <header className="top">
+        <Brand />
+      </header>
+      <main className="narrow">
+        <h1>{status === 404 ? t('web-not-found-title') : t('web-error-title')}</h1>
+        <p data-testid="error-text">
+          {typeof said === 'string' ? said : status === 404 ? t('web-not-found-text') : t('web-error-text')}
+        </p>
+        <p>
+          <Link to="/">{t('web-back-home')}</Link>
+        </p>
+      </main>
+    </>
   );
 }

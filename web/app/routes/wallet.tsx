@@ -54,16 +54,16 @@ export default function Wallet() {
               <th>{t('web-col-what')}</th>
               <th>{t('web-col-to')}</th>
               <th className="num">{t('web-col-amount')}</th>
-              <th>{t('web-col-until')}</th>
+              <th className="wide-only">{t('web-col-until')}</th>
             </tr>
           </thead>
           <tbody>
             {w.holds.map((h) => (
               <tr key={h.id}>
                 <td>{t(`web-code-${h.code}`) === `web-code-${h.code}` ? h.code : t(`web-code-${h.code}`)}</td>
-                <td>{h.to}</td>
+                <td>{h.to ?? t(`web-account-${h.toKind}`)}</td>
                 <td className="num">{money(h.amountMicros)}</td>
-                <td>{formatWhen(locale, h.timeoutAt)}</td>
+                <td className="wide-only">{formatWhen(locale, h.timeoutAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -109,13 +109,15 @@ export default function Wallet() {
       {w.history.length === 0 ? (
         <p className="muted">{t('web-history-empty')}</p>
       ) : (
-        <table className="list" data-testid="history">
+        <table className="list stacked" data-testid="history">
           <tbody>
             {w.history.map((h) => (
               <tr key={h.id}>
-                <td>{formatWhen(locale, h.createdAt)}</td>
-                <td>{t(`web-code-${h.code}`) === `web-code-${h.code}` ? h.code : t(`web-code-${h.code}`)}</td>
-                <td>{h.counterparty}</td>
+                <td className="when">{formatWhen(locale, h.createdAt)}</td>
+                <td className="what">
+                  {t(`web-code-${h.code}`) === `web-code-${h.code}` ? h.code : t(`web-code-${h.code}`)}
+                </td>
+                <td className="party">{h.counterparty ?? t(`web-account-${h.counterpartyKind}`)}</td>
                 <td className={`num ${h.direction}`}>
                   {h.direction === 'in' ? '+' : '−'}
                   {money(h.amountMicros)}
