@@ -85,6 +85,7 @@ interface SessionView {
   status: string;
   endReason: string | null;
   usedMinutes: number;
+  holdMicros: string;
   chargedMicros: string;
   slaRefundMicros: string;
   sla: { samples: number; badSamples: number; source: string };
@@ -161,7 +162,12 @@ test(
     assert.equal(BigInt(ended.slaRefundMicros), (gross * BigInt(ended.sla.badSamples)) / BigInt(ended.sla.samples));
     assert.ok(BigInt(ended.slaRefundMicros) > 0n, 'a refund for the missed SLA');
     assert.equal(BigInt(ended.chargedMicros) + BigInt(ended.slaRefundMicros), gross);
-    assert.match((await page.textContent('[data-testid="charged"]')) ?? '', /^0,\d+$/);
+    // The bill in the reader's language and the pool's currency; what went back is the hold less the charge.
+    assert.match((await page.textContent('[data-testid="charged"]')) ?? '', new RegExp(`^0,\\d+ ${pool.currency}$`));
+    assert.equal(
+      await page.textContent('[data-testid="returned"]'),
+      `${String((Number(ended.holdMicros) - Number(ended.chargedMicros)) / 1e6).replace('.', ',')} ${pool.currency}`,
+    );
 
     // The ledger: the seeker paid what was charged, the node got it less the 10% platform fee, nothing is held.
     const fees = await db.pool.query<{ amount: string }>(

@@ -263,8 +263,14 @@ export function createWebServices(options: { telegramBotToken?: string; discord?
       return { sessionId: session.id, viewerToken, poolId: session.poolId, iceServers };
     },
 
+    /** One of the viewer's sessions, with its pool's name and currency for the bill. */
     async session(app: AppContext, viewer: Viewer, sessionId: string) {
-      return sessionJson(await ownSession(app.em, viewer.userId, sessionId));
+      const session = sessionJson(await ownSession(app.em, viewer.userId, sessionId));
+      const [pool] = await app.em.execute<{ name: string; currency: string }[]>(
+        'select name, currency from pools where id = ?',
+        [session.poolId],
+      );
+      return { ...session, poolName: pool?.name ?? '', currency: pool?.currency ?? '' };
     },
 
     async endSession(app: AppContext, viewer: Viewer, sessionId: string) {

@@ -192,6 +192,7 @@ web-minutes-n = { $count ->
 web-session-held = Held
 web-session-charged = Charged
 web-session-sla-refund = SLA refund
+web-session-returned = Back to your wallet
 web-session-started = Started
 web-session-open-player = Open the player
 web-session-end = End session

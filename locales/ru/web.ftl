@@ -194,6 +194,7 @@ web-minutes-n = { $count ->
 web-session-held = Заблокировано
 web-session-charged = Списано
 web-session-sla-refund = Возврат по SLA
+web-session-returned = Вернулось в кошелёк
 web-session-started = Начался
 web-session-open-player = Открыть плеер
 web-session-end = Завершить сеанс

@@ -25,7 +25,10 @@ export default function SessionPage() {
   const t = useT();
   const locale = useLocale();
   const busy = useNavigation().state !== 'idle';
-  const money = (micros: string | null) => (micros === null ? '–' : formatMicros(locale, micros));
+  const money = (micros: string | bigint | null) =>
+    micros === null ? '–' : `${formatMicros(locale, micros)} ${s.currency}`;
+  // What went back to the wallet: the unused minutes and the SLA refund (the hold less what was charged).
+  const returned = s.chargedMicros === null ? null : BigInt(s.holdMicros) - BigInt(s.chargedMicros);
   const open = s.status === 'waiting' || s.status === 'live';
   return (
     <section className="narrow">
@@ -57,6 +60,10 @@ export default function SessionPage() {
           <dt>{t('web-session-sla-refund')}</dt>
           <dd data-testid="sla-refund">{money(s.slaRefundMicros)}</dd>
         </div>
+        <div>
+          <dt>{t('web-session-returned')}</dt>
+          <dd data-testid="returned">{money(returned)}</dd>
+        </div>
         {s.startedAt ? (
           <div>
             <dt>{t('web-session-started')}</dt>
@@ -78,7 +85,9 @@ export default function SessionPage() {
         </div>
       ) : null}
       <p>
-        <Link to={`/pools/${s.poolId}/gameboost`}>{t('web-nav-gameboost')}</Link>
+        <Link to={`/pools/${s.poolId}/gameboost`}>
+          {t('web-nav-gameboost')} · {s.poolName}
+        </Link>
       </p>
     </section>
   );
