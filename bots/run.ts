@@ -37,7 +37,7 @@ export async function startBots(
         publicUrl,
       });
       await bot.init();
-      await registerTelegramCommands(bot);
+      await registerTelegramCommands(bot, publicUrl);
       telegramBot = bot;
       const allowedUpdates = ['message', 'callback_query', 'my_chat_member', 'chat_member'] as const;
       if (env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET) {

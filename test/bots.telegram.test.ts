@@ -82,7 +82,7 @@ const membership = (
 });
 
 describe('Telegram', () => {
-  test('commands menu in English and Russian', async () => {
+  test('commands menu in English and Russian; the menu button opens the Mini App where it can', async () => {
     await registerTelegramCommands(bot);
     const menus = fake.calls.filter((c) => c.method === 'setMyCommands');
     assert.equal(menus.length, 2);
@@ -90,6 +90,18 @@ describe('Telegram', () => {
     const names = (ru?.payload.commands as { command: string; description: string }[]).map((c) => c.command);
     assert.ok(names.includes('balance') && names.includes('join'));
     assert.match(JSON.stringify(ru?.payload.commands), /Ваш баланс/);
+    // On a local address the menu button shows the commands; on a public https one it opens the Mini App.
+    assert.deepEqual(fake.calls.filter((c) => c.method === 'setChatMenuButton').at(-1)?.payload, {
+      menu_button: { type: 'commands' },
+    });
+    await registerTelegramCommands(bot, 'https://realms.example.org/');
+    assert.deepEqual(fake.calls.filter((c) => c.method === 'setChatMenuButton').at(-1)?.payload, {
+      menu_button: {
+        type: 'web_app',
+        text: 'Power Realms',
+        web_app: { url: 'https://realms.example.org/auth/telegram' },
+      },
+    });
   });
 
   test('/help follows the app language', async () => {

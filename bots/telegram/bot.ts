@@ -427,8 +427,12 @@ export async function sendTelegramPrompt(
   });
 }
 
-/** The command menu in each language (Telegram shows the one matching the person's app language). */
-export async function registerTelegramCommands(bot: Bot): Promise<void> {
+/**
+ * The command menu in each language (Telegram shows the one matching the person's app language), and the menu
+ * button: with a public https address (Telegram opens Mini Apps only there) it opens the web companion as a Mini App,
+ * signed in by its initData; otherwise it shows the commands.
+ */
+export async function registerTelegramCommands(bot: Bot, publicUrl = ''): Promise<void> {
   for (const locale of LOCALES) {
     const list = commands.map((def) => ({
       command: def.name,
@@ -436,4 +440,10 @@ export async function registerTelegramCommands(bot: Bot): Promise<void> {
     }));
     await bot.api.setMyCommands(list, locale === 'en' ? {} : { language_code: locale });
   }
+  const miniApp = publicUrl.startsWith('https://') && publicLink(publicUrl);
+  await bot.api.setChatMenuButton({
+    menu_button: miniApp
+      ? { type: 'web_app', text: 'Power Realms', web_app: { url: `${publicUrl.replace(/\/$/, '')}/auth/telegram` } }
+      : { type: 'commands' },
+  });
 }
