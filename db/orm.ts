@@ -12,6 +12,7 @@ import { Migration0007Economy } from './migrations/Migration0007Economy.ts';
 import { Migration0008Topups } from './migrations/Migration0008Topups.ts';
 import { Migration0009Agent } from './migrations/Migration0009Agent.ts';
 import { Migration0010Web } from './migrations/Migration0010Web.ts';
+import { Migration0011ViewerSeen } from './migrations/Migration0011ViewerSeen.ts';
 
 /** Every migration, in order. Listed here rather than globbed so that the same list runs from TS and from a build. */
 export const migrationsList = [
@@ -25,6 +26,7 @@ export const migrationsList = [
   { name: 'Migration0008Topups', class: Migration0008Topups },
   { name: 'Migration0009Agent', class: Migration0009Agent },
   { name: 'Migration0010Web', class: Migration0010Web },
+  { name: 'Migration0011ViewerSeen', class: Migration0011ViewerSeen },
 ];
 
 export function ormOptions(url: string, logger?: Logger): Options {

@@ -3,7 +3,8 @@
  * a join code from the API is redeemed by the agent's own CLI code (systeminformation for the hardware), the agent
  * connects with its credential and is present while it beats, a wrong credential is refused, a session is rented,
  * started by the agent, measured by the browser, ended and settled for the minutes used less the SLA refund; an agent
- * that vanishes mid-session ends it, charged only up to when it was last seen.
+ * that vanishes mid-session ends it, charged only up to when it was last seen, and so does a player closed without
+ * ending it.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -346,4 +347,70 @@ test('agent run refuses bad stream settings before connecting; the test pattern 
     2,
     '--audio is a known flag; the bad --fps still stops it',
   );
+});
+
+test('a player closed without "end" stops being charged: after 90 s of silence the session ends at its last report', async (t) => {
+  const owner = await api.user('quiet-owner');
+  const node = await api.user('quiet-node');
+  const seeker = await api.user('quiet-seeker');
+  const pool = (
+    await api.call<Body>('POST', '/api/v1/pools', { token: owner.token, body: { name: 'Quiet', type: 'public' } })
+  ).body.pool;
+  for (const who of [node, seeker])
+    await api.call('POST', `/api/v1/pools/${pool.id}/join`, { token: who.token, body: {} });
+  await fund(db, { poolId: pool.id, currency: pool.currency }, seeker.userId, 20_000_000n);
+  const { config } = await joinedAgent(pool.id, node.token, 'quiet-rig');
+  const agent = new AgentConnection(api.url, config.credential);
+  t.after(() => agent.stop());
+  agent.start();
+  await until(async () => (await presence.online([config.machineId])).has(config.machineId), 'the agent');
+  const offer = (
+    await api.call<Body>('POST', `/api/v1/pools/${pool.id}/offers`, {
+      token: node.token,
+      body: { kind: 'gameboost_slot', title: 'Quiet slot', priceMicros: '6000000', machineId: config.machineId },
+    })
+  ).body.offer;
+  const sample = (id: string) =>
+    api.call('POST', `/api/v1/gameboost/sessions/${id}/metrics`, { token: seeker.token, body: { fps: 60, rttMs: 20 } });
+  /** A session started 10 minutes ago whose player last reported 7 minutes ago. */
+  const rentQuiet = async (key: string) => {
+    const rented = await api.call<Body>('POST', '/api/v1/gameboost/sessions', {
+      token: seeker.token,
+      body: { offerId: offer.id, minutes: 60 },
+      key,
+    });
+    assert.equal(rented.status, 201, JSON.stringify(rented.body));
+    const id = rented.body.session.id as string;
+    await api.call('POST', `/api/v1/gameboost/sessions/${id}/started`, { token: seeker.token });
+    await sample(id);
+    await db.pool.query(
+      `update gameboost_sessions set started_at = now() - interval '10 minutes',
+         viewer_seen_at = now() - interval '7 minutes' where id = $1`,
+      [id],
+    );
+    return id;
+  };
+  const view = async (id: string): Promise<Body> =>
+    (await api.call<Body>('GET', `/api/v1/gameboost/sessions/${id}`, { token: seeker.token })).body.session as Body;
+
+  const closed = await rentQuiet('q1');
+  assert.equal((await sweepSessions(appContext(db, { presence }))).ended, 1);
+  const ended = await view(closed);
+  assert.equal(ended.endReason, 'viewer_lost');
+  assert.equal(ended.usedMinutes, 3, 'charged for the 3 minutes until the player last reported');
+  assert.equal(ended.chargedMicros, '300000');
+
+  // A player that reports again (a reload, a phone back from the background) keeps its session.
+  const playing = await rentQuiet('q2');
+  await sample(playing);
+  assert.equal((await sweepSessions(appContext(db, { presence }))).ended, 0);
+  assert.equal((await view(playing)).status, 'live');
+  await api.call('POST', `/api/v1/gameboost/sessions/${playing}/end`, { token: seeker.token });
+
+  // Closing the tab is the buyer's doing: both sessions count as good ones for the node (50 before any).
+  const standing = await api.call<Body>('GET', `/api/v1/pools/${pool.id}/members/${node.userId}/standing`, {
+    token: seeker.token,
+  });
+  assert.equal(standing.body.rating, 75);
+  assert.ok((await verifyLedger(appContext(db).ledger, { poolId: pool.id })).ok);
 });

@@ -119,7 +119,8 @@ export const sessionsJob: JobDefinition<Record<string, never>> = {
   schema: z.object({}).strict(),
   everySeconds: () => 15,
   async handler(ctx) {
-    // Sessions at their rented time, with their agent gone past the grace period, or never started, end and settle.
+    // Sessions at their rented time, with their agent or player gone past the grace period, or never started, end
+    // and settle.
     const { ended } = await sweepSessions(ctx.app);
     if (ended > 0) ctx.logger.info({ ended }, 'GameBoost sessions ended');
   },

@@ -44,7 +44,8 @@ const finite = (v: number | undefined, max: number) =>
 
 /**
  * A quality sample from the browser (its getStats) or the agent, kept as evidence and for the SLA. Only while the
- * session is live; bounded per session.
+ * session is live; bounded per session. A browser's sample also says its viewer is still there (`viewer_seen_at`,
+ * written at most every 5 s), which keeps the sessions job from ending the session as `viewer_lost`.
  */
 export async function recordSessionMetrics(
   ctx: AppContext,
@@ -71,4 +72,11 @@ export async function recordSessionMetrics(
       MAX_SAMPLES,
     ],
   );
+  if (input.source === 'browser')
+    await ctx.em.execute(
+      `update gameboost_sessions set viewer_seen_at = now()
+        where id = ? and status = 'live' and ended_at is null
+          and (viewer_seen_at is null or viewer_seen_at < now() - interval '5 seconds')`,
+      [input.sessionId],
+    );
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../errors.ts';
 
 export type SessionStatus = 'reserving' | 'failed' | 'waiting' | 'live' | 'ended';
-export type EndReason = 'buyer' | 'seller' | 'timeout' | 'agent_lost' | 'never_started';
+export type EndReason = 'buyer' | 'seller' | 'timeout' | 'agent_lost' | 'viewer_lost' | 'never_started';
 
 export interface Session {
   id: string;

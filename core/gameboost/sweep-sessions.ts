@@ -5,12 +5,16 @@ import { listSessions } from './session-view.ts';
 
 /** How long an agent may be silent before its session ends (network blips should not end a game). */
 export const AGENT_GRACE_SECONDS = 45;
+/** How long a live session's player may be silent (it reports every second) before the session ends. */
+export const VIEWER_GRACE_SECONDS = 90;
 /** How long a rented session may wait for its first frame before it ends uncharged. */
 const START_TIMEOUT_MINUTES = 5;
 
 /**
  * The sessions job: ends sessions at their rented time, sessions whose agent has been gone past the grace period
- * (charged up to when it was last seen), sessions that never started, and settles any a crash left half-ended.
+ * (charged up to when it was last seen), sessions whose player went away without ending them (charged up to its
+ * last report), sessions that never started, and settles any a crash left half-ended. A session that lost both is
+ * the agent's loss: that one counts against the node.
  */
 export async function sweepSessions(ctx: AppContext): Promise<{ ended: number }> {
   let ended = 0;
@@ -46,6 +50,16 @@ export async function sweepSessions(ctx: AppContext): Promise<{ ended: number }>
     if (!seen[0]?.gone) continue;
     const lastSeen = seen[0].last_seen_at ? new Date(seen[0].last_seen_at) : new Date();
     await endSession(ctx, null, { sessionId: s.id, reason: 'agent_lost', endAt: lastSeen });
+    ended += 1;
+  }
+  const silent = await ctx.em.execute<{ id: string; seen: Date }[]>(
+    `select id, coalesce(viewer_seen_at, started_at) as seen from gameboost_sessions
+      where status = 'live' and ended_at is null
+        and coalesce(viewer_seen_at, started_at) < now() - make_interval(secs => ?) limit 200`,
+    [VIEWER_GRACE_SECONDS],
+  );
+  for (const s of silent) {
+    await endSession(ctx, null, { sessionId: s.id, reason: 'viewer_lost', endAt: new Date(s.seen) });
     ended += 1;
   }
   return { ended };

@@ -182,6 +182,7 @@ web-end-buyer = ended by you
 web-end-seller = ended by the node
 web-end-timeout = the rented time ran out
 web-end-agent_lost = the node went offline
+web-end-viewer_lost = the player was closed
 web-end-never_started = the stream never started
 web-session-rented = Rented
 web-session-used = Used

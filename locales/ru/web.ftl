@@ -183,6 +183,7 @@ web-end-buyer = завершён вами
 web-end-seller = завершён узлом
 web-end-timeout = арендованное время истекло
 web-end-agent_lost = узел отключился
+web-end-viewer_lost = плеер был закрыт
 web-end-never_started = стрим так и не начался
 web-session-rented = Арендовано
 web-session-used = Использовано
