@@ -3,17 +3,20 @@
  * test pattern as H.264 over RTP) and a viewer peer (node-datachannel standing in for the browser) negotiate WebRTC
  * through the API's signaling WebSocket with the session's viewer token. Video packets arrive, the viewer reports the
  * first frame, keyboard, mouse and gamepad input reach the agent over the data channel, held keys and pads are
- * released when the viewer drops, and the session settles. A second test puts the agent and the viewer on two API processes joined by Redis.
- * Skipped where ffmpeg is not installed (.ci/run installs it).
+ * released when the viewer drops, and the session settles. Another test puts the agent and the viewer on two API
+ * processes joined by Redis, and one streams a real X display (Xvfb) that the viewer's mouse moves through xdotool.
+ * Skipped where ffmpeg (or Xvfb and xdotool) is not installed (.ci/run installs them).
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import nodeDataChannel from 'node-datachannel';
 import { createClient } from 'redis';
 import WebSocket from 'ws';
 import type { AgentConnection } from '../agent/connection.ts';
-import { DEFAULT_STREAM, type StreamSettings } from '../agent/stream.ts';
+import { DEFAULT_STREAM, type InputEvent, type Source, type StreamSettings } from '../agent/stream.ts';
+import { createInjector } from '../agent/inject.ts';
 import { MemoryPresence } from '../core/agents/presence.ts';
 import { verifyLedger } from '../core/ledger/verify-ledger.ts';
 import { InMemoryEventBus } from '../events/bus.ts';
@@ -64,8 +67,14 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 }
 
 /** A pool with a node whose agent (connected to `agentApi`) streams the test pattern, an offer, a funded seeker. */
-const streamingNode = (agentApi: TestApi, name: string, settings: StreamSettings = LIGHT_STREAM) =>
+const streamingNode = (
+  agentApi: TestApi,
+  name: string,
+  settings: StreamSettings = LIGHT_STREAM,
+  more: { source?: Source; onInput?(sessionId: string, event: InputEvent): void } = {},
+) =>
   startStreamingNode(agentApi, db, presence, name, {
+    ...more,
     settings,
     log: (line) => debug(`agent ${name}: ${line}`),
     onAgent: (hub, agent) => {
@@ -275,5 +284,49 @@ test(
     viewer.close();
     hub.stopAll();
     await agent.stop();
+  },
+);
+
+const installed = (command: string) =>
+  spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+test(
+  "a real X display: the agent captures Xvfb (x11grab) and the viewer's mouse moves its pointer (xdotool)",
+  { skip: !(hasFfmpeg && installed('Xvfb') && installed('xdotool')) && 'ffmpeg, Xvfb or xdotool is not installed' },
+  async () => {
+    const display = `:${70 + (process.pid % 9)}`;
+    const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const pointer = () => {
+      try {
+        return execFileSync('xdotool', ['getmouselocation'], {
+          env: { ...process.env, DISPLAY: display },
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }).toString();
+      } catch {
+        return '';
+      }
+    };
+    const before = process.env.DISPLAY;
+    const injector = createInjector(display, (line) => debug(`injector: ${line}`));
+    try {
+      await until(() => pointer() !== '', 'Xvfb');
+      process.env.DISPLAY = display;
+      const { seeker, offer, hub, agent } = await streamingNode(api, 'x11', LIGHT_STREAM, {
+        source: 'x11',
+        onInput: (sessionId, event) => injector.inject(sessionId, event),
+      });
+      const { viewer } = await rentAndWatch(api, seeker.token, offer.id);
+      await until(() => viewer.state.input?.isOpen() === true, 'the input channel');
+      viewer.state.input?.sendMessage(JSON.stringify({ kind: 'mouse', x: 200, y: 100, buttons: 0 }));
+      await until(() => pointer().startsWith('x:200 y:100 '), 'the pointer to move on the captured display');
+      viewer.close();
+      hub.stopAll();
+      await agent.stop();
+    } finally {
+      if (before === undefined) delete process.env.DISPLAY;
+      else process.env.DISPLAY = before;
+      injector.close();
+      xvfb.kill();
+    }
   },
 );

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { AgentConnection } from '../../agent/connection.ts';
-import { StreamHub, type InputEvent, type StreamSettings } from '../../agent/stream.ts';
+import { StreamHub, type InputEvent, type Source, type StreamSettings } from '../../agent/stream.ts';
 import type { Presence } from '../../core/agents/presence.ts';
 import { fund } from './app.ts';
 import type { TestApi } from './api.ts';
@@ -105,18 +105,25 @@ export async function streamingNode(
   name: string,
   options: {
     settings: StreamSettings;
+    /** What the agent streams: the test pattern unless told (x11 captures $DISPLAY). */
+    source?: Source;
     log?(line: string): void;
     onAgent?(hub: StreamHub, agent: AgentConnection): void;
+    /** Where input goes besides `inputs` (an injector, for a test on a real display). */
+    onInput?(sessionId: string, event: InputEvent): void;
   },
 ) {
   const setup = await poolWithMachine(api, db, name, { fundMicros: 10_000_000n });
   const inputs: InputEvent[] = [];
   let connection: AgentConnection | null = null;
   const hub = new StreamHub({
-    source: 'test',
+    source: options.source ?? 'test',
     settings: options.settings,
     send: (m) => connection?.send(m),
-    onInput: (_s, e) => void inputs.push(e),
+    onInput: (sessionId, e) => {
+      inputs.push(e);
+      options.onInput?.(sessionId, e);
+    },
     log: (line) => options.log?.(line),
   });
   const agent = new AgentConnection(api.url, setup.credential, {
