@@ -12,7 +12,7 @@ import { SOURCES } from './stream-args.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
-const HELP = `power-realms agent <command>
+const HELP = `power-realms agent <command>   (power-realms-agent <command> where the agent is installed on its own)
 
   join CODE [--api URL] [--name NAME] [--force]
                                         connect this machine to a pool (the code comes from /machines add-code)
