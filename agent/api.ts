@@ -12,6 +12,8 @@ export interface RemoteStatus {
   lastSeenAt: string | null;
   agentVersion: string | null;
   cpuScore: number | null;
+  encodeFps?: number | null;
+  gpuEncodeFps?: number | null;
   metrics: { cpuLoad?: number; memUsedPercent?: number; uptimeSeconds?: number } | null;
 }
 
@@ -41,7 +43,13 @@ export async function remoteStatus(config: AgentConfig): Promise<StatusResult> {
 /** Reports a benchmark score over REST (a running `agent run` keeps its WebSocket undisturbed). */
 export async function reportBenchmark(
   config: AgentConfig,
-  report: { cpuScore: number; gpu?: string },
+  report: {
+    cpuScore: number;
+    gpu?: string;
+    encodeFps?: number;
+    gpuEncoder?: string;
+    gpuEncodeFps?: number;
+  },
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const response = await fetch(`${base(config)}/api/v1/agent/benchmark`, {
     method: 'POST',

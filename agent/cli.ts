@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cpuBenchmark } from './bench.ts';
+import { cpuBenchmark, streamBenchmark } from './bench.ts';
 import { remoteStatus, reportBenchmark } from './api.ts';
 import { defaultConfigPath, readConfig } from './config.ts';
 import { AgentConnection } from './connection.ts';
@@ -24,7 +24,9 @@ const HELP = `power-realms agent <command>   (power-realms-agent <command> where
                                         6000 kb/s unless told; --audio adds sound in Opus (PulseAudio's default
                                         source, or a tone)
   status [--json]                       what this agent is and whether the API sees it online
-  bench [--json]                        a short CPU benchmark; with a joined machine the score is reported
+  bench [--json]                        a short CPU benchmark and how fast this host encodes a 720p stream (in
+                                        software, and on the GPU where NVENC or VA-API runs); with a joined
+                                        machine the figures are reported and shown on its offers
 
 Options: --config FILE (or AGENT_CONFIG) where the credential is kept (default ~/.config/power-realms/agent.json).`;
 
@@ -113,11 +115,25 @@ export async function agentMain(argv: string[], print: Print = (l) => process.st
     }
     case 'bench': {
       const result = cpuBenchmark();
+      // What streaming costs this host: encoding its 1280×720 stream in software, and on the GPU where one runs.
+      const { encodeFps, gpuEncoder, gpuEncodeFps } = await streamBenchmark();
       const config = readConfig(file);
-      const reported = config ? await reportBenchmark(config, { cpuScore: result.cpuScore }) : null;
-      if (values.json) print(JSON.stringify({ ...result, reported: reported?.ok ?? false }));
+      const report = {
+        cpuScore: result.cpuScore,
+        ...(encodeFps === null ? {} : { encodeFps }),
+        ...(gpuEncoder === null || gpuEncodeFps === null ? {} : { gpuEncoder, gpuEncodeFps }),
+      };
+      const reported = config ? await reportBenchmark(config, report) : null;
+      if (values.json)
+        print(JSON.stringify({ ...result, encodeFps, gpuEncoder, gpuEncodeFps, reported: reported?.ok ?? false }));
       else {
         print(`CPU score ${result.cpuScore} (${result.mibPerSecond} MiB/s of sha256 on one core)`);
+        print(
+          encodeFps === null
+            ? 'Encoding not measured: ffmpeg did not run (apt-get install ffmpeg)'
+            : `Encodes 1280x720 at ${encodeFps} fps in software (libx264; a stream needs 60)`,
+        );
+        if (gpuEncoder && gpuEncodeFps !== null) print(`GPU encodes 1280x720 at ${gpuEncodeFps} fps (${gpuEncoder})`);
         if (reported) print(reported.ok ? 'Score reported.' : `The score was not reported: ${reported.message}`);
       }
       return reported?.ok === false ? 1 : 0;

@@ -230,12 +230,14 @@ test('rent a slot, the agent starts it, the browser measures it, the end settles
     token: seeker.token,
   });
   assert.equal(standing.body.rating, 33);
-  agent.send({ type: 'benchmark', cpuScore: 4321 });
+  agent.send({ type: 'benchmark', cpuScore: 4321, encodeFps: 240, gpuEncoder: 'h264_nvenc', gpuEncodeFps: 900 });
   await until(
     async () =>
       (await api.call<Body>('GET', `/api/v1/offers/${offer.id}`, { token: seeker.token })).body.offer.cpuScore === 4321,
     'the benchmark on the offer',
   );
+  const benched = (await api.call<Body>('GET', `/api/v1/offers/${offer.id}`, { token: seeker.token })).body.offer;
+  assert.deepEqual([benched.encodeFps, benched.gpuEncodeFps], [240, 900], 'the encode rates, software and GPU');
 
   // The agent dies mid-session: when it has been gone past the grace period, the session ends, charged to last seen.
   const second = (

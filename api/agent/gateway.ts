@@ -4,7 +4,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { authenticateMachine } from '../../core/agents/join-codes.ts';
 import { processPresence, type AgentMetrics } from '../../core/agents/presence.ts';
-import { MAX_CPU_SCORE, recordBenchmark } from '../../core/agents/record-benchmark.ts';
+import { GPU_ENCODERS, MAX_CPU_SCORE, MAX_ENCODE_FPS, recordBenchmark } from '../../core/agents/record-benchmark.ts';
 import type { AppContext } from '../../core/context.ts';
 import { isAppError } from '../../core/errors.ts';
 import { markSessionStarted, recordSessionMetrics } from '../../core/gameboost/session-progress.ts';
@@ -37,6 +37,9 @@ const Message = z.discriminatedUnion('type', [
     type: z.literal('benchmark'),
     cpuScore: z.number().int().min(0).max(MAX_CPU_SCORE),
     gpu: z.string().max(200).optional(),
+    encodeFps: z.int().min(0).max(MAX_ENCODE_FPS).optional(),
+    gpuEncoder: z.enum(GPU_ENCODERS).optional(),
+    gpuEncodeFps: z.int().min(0).max(MAX_ENCODE_FPS).optional(),
   }),
   z.object({ type: z.literal('session-started'), sessionId: z.uuid() }),
   z.object({ type: z.literal('metrics'), sessionId: z.uuid(), sample: Sample }),
@@ -209,7 +212,7 @@ export function attachAgentGateway(
         ws.send(JSON.stringify({ type: 'ack', of: 'heartbeat' }));
         return;
       case 'benchmark':
-        await recordBenchmark(app, machineId, { cpuScore: message.cpuScore, gpu: message.gpu });
+        await recordBenchmark(app, machineId, message);
         ws.send(JSON.stringify({ type: 'ack', of: 'benchmark' }));
         return;
       case 'session-started':

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { agentStatuses } from '../../core/agents/agent-status.ts';
 import { authenticateMachine } from '../../core/agents/join-codes.ts';
-import { MAX_CPU_SCORE, recordBenchmark } from '../../core/agents/record-benchmark.ts';
+import { GPU_ENCODERS, MAX_CPU_SCORE, MAX_ENCODE_FPS, recordBenchmark } from '../../core/agents/record-benchmark.ts';
 import type { AppContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { defineRoute } from '../rest/route.ts';
@@ -36,6 +36,8 @@ export const agentStatusRoute = defineRoute({
       lastSeenAt: z.iso.datetime().nullable(),
       agentVersion: z.string().nullable(),
       cpuScore: z.number().int().nullable(),
+      encodeFps: z.number().int().nullable(),
+      gpuEncodeFps: z.number().int().nullable(),
       metrics: z
         .object({ cpuLoad: z.number(), memUsedPercent: z.number(), uptimeSeconds: z.number() })
         .partial()
@@ -54,6 +56,8 @@ export const agentStatusRoute = defineRoute({
       lastSeenAt: status?.lastSeenAt?.toISOString() ?? null,
       agentVersion: status?.agentVersion ?? null,
       cpuScore: status?.cpuScore ?? null,
+      encodeFps: status?.encodeFps ?? null,
+      gpuEncodeFps: status?.gpuEncodeFps ?? null,
       metrics: status?.metrics ?? null,
     };
   },
@@ -71,6 +75,19 @@ export const agentBenchmarkRoute = defineRoute({
   body: z.strictObject({
     cpuScore: z.int().min(0).max(MAX_CPU_SCORE),
     gpu: z.string().trim().min(1).max(200).optional(),
+    encodeFps: z
+      .int()
+      .min(0)
+      .max(MAX_ENCODE_FPS)
+      .optional()
+      .meta({ description: 'Frames per second the host encodes 1280×720 at in software (libx264).' }),
+    gpuEncoder: z.enum(GPU_ENCODERS).optional(),
+    gpuEncodeFps: z
+      .int()
+      .min(0)
+      .max(MAX_ENCODE_FPS)
+      .optional()
+      .meta({ description: 'The same with the hardware encoder, when one runs: the GPU score.' }),
   }),
   response: {
     status: 200,

@@ -27,6 +27,16 @@ export const OfferSchema = z
     machineId: z.uuid().nullable(),
     machineName: z.string().nullable(),
     cpuScore: z.number().int().nullable().meta({ description: 'The machine’s CPU benchmark score, when measured.' }),
+    encodeFps: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: '1280×720 frames per second the machine encodes in software (60 keeps a stream up).' }),
+    gpuEncodeFps: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The same with its GPU’s hardware encoder, when it has one that runs: the GPU score.' }),
     targetPoolId: z.uuid().nullable(),
     priceMicros: MicrosOut.meta({ description: 'Per hour for compute time and GameBoost slots, per item otherwise.' }),
     quantityLeft: z.number().int().nullable(),

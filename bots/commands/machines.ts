@@ -51,7 +51,11 @@ export const machines: CommandDef = {
             cpu: m.hardware.cpu,
             gpu: m.hardware.gpu ?? 'none',
             ram: m.hardware.ramGb,
-          }) + (score === null || score === undefined ? '' : ctx.t('agent-machine-score', { score }))
+          }) +
+          (score === null || score === undefined ? '' : ctx.t('agent-machine-score', { score })) +
+          (agent?.encodeFps === null || agent?.encodeFps === undefined
+            ? ''
+            : ctx.t('agent-machine-encode', { fps: agent.encodeFps }))
         );
       }),
       ctx.t('machines-add'),

@@ -10,6 +10,9 @@ export interface AgentStatus {
   agentVersion: string | null;
   /** `agent bench` score (MiB/s of sha256 × 10 on one core), when measured. */
   cpuScore: number | null;
+  /** 1280×720 frames per second encoded in software, and with the GPU (`agent bench`). */
+  encodeFps: number | null;
+  gpuEncodeFps: number | null;
   benchmarkedAt: Date | null;
   /** The last heartbeat's figures while online; null when offline. */
   metrics: AgentMetrics | null;
@@ -37,6 +40,8 @@ export async function agentStatuses(ctx: AppContext, machineIds: string[]): Prom
         lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : null,
         agentVersion: row.agent_version,
         cpuScore: typeof row.benchmark?.cpuScore === 'number' ? row.benchmark.cpuScore : null,
+        encodeFps: typeof row.benchmark?.encodeFps === 'number' ? row.benchmark.encodeFps : null,
+        gpuEncodeFps: typeof row.benchmark?.gpuEncodeFps === 'number' ? row.benchmark.gpuEncodeFps : null,
         benchmarkedAt: row.benchmark?.at ? new Date(row.benchmark.at) : null,
         metrics: live.get(row.id) ?? null,
       },
@@ -48,5 +53,7 @@ export async function agentStatuses(ctx: AppContext, machineIds: string[]): Prom
 interface Benchmark {
   cpuScore?: number;
   gpu?: string | null;
+  encodeFps?: number | null;
+  gpuEncodeFps?: number | null;
   at?: string;
 }

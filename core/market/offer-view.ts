@@ -21,6 +21,9 @@ export interface Offer {
   machineName: string | null;
   /** The machine's CPU benchmark score (`agent bench`), when measured. */
   cpuScore: number | null;
+  /** 1280×720 frames per second the machine encodes in software, and with its GPU where it has one. */
+  encodeFps: number | null;
+  gpuEncodeFps: number | null;
   targetPoolId: string | null;
   /** Per hour for rentals, per item otherwise. */
   priceMicros: bigint;
@@ -42,6 +45,8 @@ export interface OfferRow {
   machine_id: string | null;
   machine_name: string | null;
   cpu_score: number | null;
+  encode_fps: number | null;
+  gpu_encode_fps: number | null;
   target_pool_id: string | null;
   price_micros: string;
   quantity_left: number | null;
@@ -58,7 +63,8 @@ export const OFFER_SELECT = `
          o.machine_id, m.name as machine_name, o.target_pool_id, o.price_micros, o.quantity_left, o.status, o.created_at,
          round(100.0 * (r.sales + r.sessions_ok + 1)
                / (r.sales + r.sessions_ok + 2 + 3 * r.lost_full + 1.5 * r.lost_partial + r.sessions_bad))::int as seller_rating,
-         (m.benchmark ->> 'cpuScore')::int as cpu_score
+         (m.benchmark ->> 'cpuScore')::int as cpu_score, (m.benchmark ->> 'encodeFps')::int as encode_fps,
+         (m.benchmark ->> 'gpuEncodeFps')::int as gpu_encode_fps
     from offers o
     join users u on u.id = o.seller_user_id
     left join machines m on m.id = o.machine_id
@@ -90,6 +96,8 @@ export function offerFromRow(row: OfferRow): Offer {
     machineId: row.machine_id,
     machineName: row.machine_name,
     cpuScore: row.cpu_score,
+    encodeFps: row.encode_fps,
+    gpuEncodeFps: row.gpu_encode_fps,
     targetPoolId: row.target_pool_id,
     priceMicros: BigInt(row.price_micros),
     quantityLeft: row.quantity_left,

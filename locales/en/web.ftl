@@ -205,3 +205,8 @@ web-account-escrow = Escrow
 web-account-platform_fee = Platform fee
 web-account-custodial = Payments in and out
 web-account-external = Outside the platform
+
+# A machine's `agent bench` figures on its offers.
+web-bench-encode = 720p encode { $fps } fps
+web-bench-gpu-encode = GPU encode { $fps } fps
+web-bench-encode-title = How fast the host encodes a 1280×720 stream, measured by its agent: 60 keeps up, more leaves room for the game.

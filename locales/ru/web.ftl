@@ -207,3 +207,8 @@ web-account-escrow = Эскроу
 web-account-platform_fee = Комиссия платформы
 web-account-custodial = Пополнения и выводы
 web-account-external = Вне платформы
+
+# A machine's `agent bench` figures on its offers.
+web-bench-encode = кодирование 720p { $fps } к/с
+web-bench-gpu-encode = кодирование на GPU { $fps } к/с
+web-bench-encode-title = Как быстро хост кодирует поток 1280×720 (замер его агента): 60 хватает, больше — запас для игры.

@@ -15,6 +15,7 @@ import { useLocale, useT } from '../i18n.ts';
 import { formatMicros, formatWhen } from '../lib/format.ts';
 import { attempt, field, formKey, readForm, requireViewer } from '../lib/forms.server.ts';
 import { poolPage } from '../lib/pool-page.server.ts';
+import { BenchTags } from '../lib/bench-tags.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.pool.name} · GameBoost` : 'GameBoost' },
@@ -105,7 +106,7 @@ export default function GameBoost() {
             <p className="tags">
               <span className={`dot ${n.online ? 'on' : 'off'}`} aria-hidden="true" />
               <span>{n.online ? t('web-node-online') : t('web-node-offline')}</span>
-              {n.cpuScore !== null ? <span className="tag">CPU {n.cpuScore}</span> : null}
+              <BenchTags cpuScore={n.cpuScore} encodeFps={n.encodeFps} gpuEncodeFps={n.gpuEncodeFps} />
             </p>
             <h2>{n.title}</h2>
             <p className="small">

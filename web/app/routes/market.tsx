@@ -13,6 +13,7 @@ import { useLocale, useT } from '../i18n.ts';
 import { formatMicros } from '../lib/format.ts';
 import { attempt, field, formKey, readForm, requireViewer } from '../lib/forms.server.ts';
 import { poolPage } from '../lib/pool-page.server.ts';
+import { BenchTags } from '../lib/bench-tags.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.market.pool.name} · Marketplace` : 'Power Realms' },
@@ -108,7 +109,7 @@ export default function Market() {
           <li key={o.id} className="card offer">
             <p className="tags">
               <span className="tag">{t(`web-kind-${o.kind}`)}</span>
-              {o.cpuScore !== null ? <span className="tag">CPU {o.cpuScore}</span> : null}
+              <BenchTags cpuScore={o.cpuScore} encodeFps={o.encodeFps} gpuEncodeFps={o.gpuEncodeFps} />
             </p>
             <h2>{o.title}</h2>
             {o.description ? <p className="muted">{o.description}</p> : null}
