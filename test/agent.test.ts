@@ -14,6 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { agentMain } from '../agent/cli.ts';
+import { encodeBenchmark, gpuEncoderCandidates } from '../agent/bench.ts';
 import { readConfig, writeConfig } from '../agent/config.ts';
 import { ffmpegArgs } from '../agent/stream.ts';
 import { AgentConnection } from '../agent/connection.ts';
@@ -406,4 +407,19 @@ test('a player closed without "end" stops being charged: after 90 s of silence t
   });
   assert.equal(standing.body.rating, 75);
   assert.ok((await verifyLedger(appContext(db).ledger, { poolId: pool.id })).ok);
+});
+
+test('the encode benchmark tries NVENC where an NVIDIA device is, VA-API where a render node is, else none', async () => {
+  assert.deepEqual(
+    gpuEncoderCandidates(() => false).map((c) => c.name),
+    [],
+  );
+  assert.deepEqual(
+    gpuEncoderCandidates((file) => file === '/dev/nvidia0' || file === '/dev/dri/renderD128').map((c) => c.name),
+    ['h264_nvenc', 'h264_vaapi'],
+  );
+  const vaapi = gpuEncoderCandidates((file) => file === '/dev/dri/renderD128')[0];
+  assert.deepEqual(vaapi?.before, ['-vaapi_device', '/dev/dri/renderD128']);
+  // An encoder that cannot run here gives no figure rather than a wrong one.
+  assert.equal(await encodeBenchmark({ after: ['-c:v', 'h264_nvenc'] }, 30), null);
 });
