@@ -394,9 +394,17 @@ test('a player closed without "end" stops being charged: after 90 s of silence t
   assert.equal(ended.usedMinutes, 3, 'charged for the 3 minutes until the player last reported');
   assert.equal(ended.chargedMicros, '300000');
 
-  // A player that reports again (a reload, a phone back from the background) keeps its session.
+  // A player that reports again (a reload, a phone back from the background) keeps its session — even past the
+  // cap on kept samples (20,000), where its samples are no longer stored.
   const playing = await rentQuiet('q2');
+  await db.pool.query('update gameboost_sessions set metric_samples = 20000 where id = $1', [playing]);
+  const kept = async () =>
+    Number(
+      (await db.pool.query('select count(*) from session_metrics where session_id = $1', [playing])).rows[0]?.count,
+    );
+  const before = await kept();
   await sample(playing);
+  assert.equal(await kept(), before, 'past the cap, a sample is not stored');
   assert.equal((await sweepSessions(appContext(db, { presence }))).ended, 0);
   assert.equal((await view(playing)).status, 'live');
   await api.call('POST', `/api/v1/gameboost/sessions/${playing}/end`, { token: seeker.token });

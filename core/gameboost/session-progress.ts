@@ -44,8 +44,9 @@ const finite = (v: number | undefined, max: number) =>
 
 /**
  * A quality sample from the browser (its getStats) or the agent, kept as evidence and for the SLA. Only while the
- * session is live; bounded per session. A browser's sample also says its viewer is still there (`viewer_seen_at`,
- * written at most every 5 s), which keeps the sessions job from ending the session as `viewer_lost`.
+ * session is live; bounded per session (the session row counts them). A browser's sample also says its viewer is
+ * still there (`viewer_seen_at`), which keeps the sessions job from ending the session as `viewer_lost` — past the
+ * cap too. One statement: the count, the viewer's time and the sample move together.
  */
 export async function recordSessionMetrics(
   ctx: AppContext,
@@ -55,11 +56,19 @@ export async function recordSessionMetrics(
   // An agent speaks only for sessions on its own machine.
   const machineClause = input.machineId ? 'and g.machine_id = ?' : '';
   await ctx.em.execute(
-    `insert into session_metrics (session_id, source, fps, rtt_ms, packet_loss, freezes, bitrate_kbps)
-     select ?, ?, ?, ?, ?, ?, ? from gameboost_sessions g
-      where g.id = ? and g.status = 'live' ${machineClause}
-        and (select count(*) from session_metrics m where m.session_id = g.id) < ?`,
+    `with counted as (
+       update gameboost_sessions g
+          set metric_samples = g.metric_samples + 1,
+              viewer_seen_at = case when ? then now() else g.viewer_seen_at end
+        where g.id = ? and g.status = 'live' and g.ended_at is null ${machineClause}
+        returning g.metric_samples
+     )
+     insert into session_metrics (session_id, source, fps, rtt_ms, packet_loss, freezes, bitrate_kbps)
+     select ?, ?, ?, ?, ?, ?, ? from counted where counted.metric_samples <= ?`,
     [
+      input.source === 'browser',
+      input.sessionId,
+      ...(input.machineId ? [input.machineId] : []),
       input.sessionId,
       input.source,
       finite(s.fps, 1000),
@@ -67,16 +76,7 @@ export async function recordSessionMetrics(
       finite(s.packetLoss, 1),
       s.freezes === undefined ? null : Math.round(finite(s.freezes, 1e6) ?? 0),
       s.bitrateKbps === undefined ? null : Math.round(finite(s.bitrateKbps, 1e7) ?? 0),
-      input.sessionId,
-      ...(input.machineId ? [input.machineId] : []),
       MAX_SAMPLES,
     ],
   );
-  if (input.source === 'browser')
-    await ctx.em.execute(
-      `update gameboost_sessions set viewer_seen_at = now()
-        where id = ? and status = 'live' and ended_at is null
-          and (viewer_seen_at is null or viewer_seen_at < now() - interval '5 seconds')`,
-      [input.sessionId],
-    );
 }
