@@ -3,6 +3,23 @@ import type { AgentConfig } from './config.ts';
 const CREDENTIAL_HEADER = 'x-agent-credential';
 const base = (config: AgentConfig) => config.apiUrl.replace(/\/+$/, '');
 
+/** An answer of the API: its status and JSON body ({} when it has none). */
+interface Answer {
+  status: number;
+  ok: boolean;
+  body: Record<string, unknown>;
+}
+
+/** One call to the API within `timeoutMs`; a network failure comes back as the Error rather than thrown. */
+export async function callApi(url: string, init: RequestInit, timeoutMs: number): Promise<Answer | Error> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }).catch(
+    (error: unknown) => error as Error,
+  );
+  if (response instanceof Error) return response;
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  return { status: response.status, ok: response.ok, body };
+}
+
 /** The API's view of this machine (GET /api/v1/agent/status). */
 export interface RemoteStatus {
   machineId: string;
@@ -24,12 +41,13 @@ export type StatusResult =
 
 /** Asks the API whether it sees this machine's agent online (presence is shared, so any API process knows). */
 export async function remoteStatus(config: AgentConfig): Promise<StatusResult> {
-  const response = await fetch(`${base(config)}/api/v1/agent/status`, {
-    headers: { [CREDENTIAL_HEADER]: config.credential },
-    signal: AbortSignal.timeout(10_000),
-  }).catch((error: unknown) => error as Error);
+  const response = await callApi(
+    `${base(config)}/api/v1/agent/status`,
+    { headers: { [CREDENTIAL_HEADER]: config.credential } },
+    10_000,
+  );
   if (response instanceof Error) return { kind: 'unreachable', message: response.message };
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  const { body } = response;
   const code = typeof body.code === 'string' ? body.code : '';
   if (response.status === 401)
     return {
@@ -51,14 +69,17 @@ export async function reportBenchmark(
     gpuEncodeFps?: number;
   },
 ): Promise<{ ok: true } | { ok: false; message: string }> {
-  const response = await fetch(`${base(config)}/api/v1/agent/benchmark`, {
-    method: 'POST',
-    headers: { [CREDENTIAL_HEADER]: config.credential, 'content-type': 'application/json' },
-    body: JSON.stringify(report),
-    signal: AbortSignal.timeout(10_000),
-  }).catch((error: unknown) => error as Error);
+  const response = await callApi(
+    `${base(config)}/api/v1/agent/benchmark`,
+    {
+      method: 'POST',
+      headers: { [CREDENTIAL_HEADER]: config.credential, 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    },
+    10_000,
+  );
   if (response instanceof Error) return { ok: false, message: `cannot reach ${config.apiUrl}: ${response.message}` };
   if (response.ok) return { ok: true };
-  const body = (await response.json().catch(() => ({}))) as { code?: string; detail?: string };
+  const body = response.body as { code?: string; detail?: string };
   return { ok: false, message: `${body.code ?? `HTTP ${response.status}`}: ${body.detail ?? 'refused'}` };
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { H264_SOFTWARE } from './stream-args.ts';
 
 /**
  * A short CPU benchmark: sha256 over 1 MiB blocks for about `durationMs`, on one core. The score is MiB hashed per
@@ -43,23 +44,13 @@ export function gpuEncoderCandidates(exists: (file: string) => boolean = existsS
 }
 
 const ENCODE_FRAMES = 300;
-const SOFTWARE: GpuEncoder['after'] = [
-  '-c:v',
-  'libx264',
-  '-preset',
-  'ultrafast',
-  '-tune',
-  'zerolatency',
-  '-profile:v',
-  'baseline',
-];
 
 /**
  * How fast this host encodes what it streams: 1280×720 frames of the moving test pattern at 6000 kb/s, as frames per
  * second of wall time (the stream needs 60). Null when ffmpeg is missing or the encoder does not run here.
  */
 export async function encodeBenchmark(
-  codec: { before?: string[]; after: string[] } = { after: SOFTWARE },
+  codec: { before?: string[]; after: string[] } = { after: H264_SOFTWARE },
   frames = ENCODE_FRAMES,
 ): Promise<number | null> {
   const args = [

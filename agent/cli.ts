@@ -8,7 +8,7 @@ import { createInjector } from './inject.ts';
 import { joinMachine } from './join.ts';
 import { statusLines } from './status.ts';
 import { DEFAULT_STREAM, stopStreaming, StreamHub, type Source, type StreamSettings } from './stream.ts';
-import { SOURCES } from './stream-args.ts';
+import { DEFAULT_KMS_DEVICE, SOURCES } from './stream-args.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -185,7 +185,7 @@ function streamSettings(values: {
   audio?: boolean;
   device?: string;
 }): StreamSettings | Error {
-  const settings = { ...DEFAULT_STREAM, audio: values.audio === true, kmsDevice: values.device ?? '/dev/dri/card0' };
+  const settings = { ...DEFAULT_STREAM, audio: values.audio === true, kmsDevice: values.device ?? DEFAULT_KMS_DEVICE };
   const whole = (text: string, min: number, max: number) => {
     const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
     return n >= min && n <= max ? n : null;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { callApi } from './api.ts';
 import { writeConfig, type AgentConfig } from './config.ts';
 import { detectHardware, hardwareId, type DetectedHardware } from './hardware.ts';
 
@@ -43,14 +44,17 @@ export async function joinMachine(input: {
   const apiUrl = input.apiUrl.replace(/\/+$/, '');
   const [hardware, hwid] = await Promise.all([detectHardware(), hardwareId()]);
   const name = (input.name ?? hostname()).trim().slice(0, 64) || 'machine';
-  const response = await fetch(`${apiUrl}/api/v1/agent/join`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: input.code, name, hardware, hwid, agentVersion: input.agentVersion }),
-    signal: AbortSignal.timeout(20_000),
-  }).catch((error: unknown) => error as Error);
+  const response = await callApi(
+    `${apiUrl}/api/v1/agent/join`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: input.code, name, hardware, hwid, agentVersion: input.agentVersion }),
+    },
+    20_000,
+  );
   if (response instanceof Error) return { ok: false, message: `cannot reach ${apiUrl}: ${response.message}` };
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  const { body } = response;
   if (!response.ok) {
     const problem = body as Problem;
     const code = problem.code ?? `HTTP ${response.status}`;

@@ -34,6 +34,19 @@ export interface StreamSettings {
   kmsDevice?: string;
 }
 export const DEFAULT_STREAM: StreamSettings = { fps: 60, width: 1280, height: 720, bitrateKbps: 6000 };
+/** The DRM device `--source kms` captures unless `--device` names another. */
+export const DEFAULT_KMS_DEVICE = '/dev/dri/card0';
+/** H.264 as the agent streams it in software (constrained baseline, no B-frames, zero latency); `agent bench` times it. */
+export const H264_SOFTWARE = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-tune',
+  'zerolatency',
+  '-profile:v',
+  'baseline',
+];
 
 /** The loopback ports ffmpeg sends to: video RTP and its sender reports, and the same for audio when there is sound. */
 export interface EncoderPorts {
@@ -74,7 +87,7 @@ export function ffmpegArgs(
     source === 'test'
       ? ['-re', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`]
       : source === 'kms'
-        ? ['-device', settings.kmsDevice ?? '/dev/dri/card0', '-f', 'kmsgrab', '-framerate', String(fps), '-i', '-']
+        ? ['-device', settings.kmsDevice ?? DEFAULT_KMS_DEVICE, '-f', 'kmsgrab', '-framerate', String(fps), '-i', '-']
         : ['-f', 'x11grab', '-framerate', String(fps), '-draw_mouse', '1', '-i', process.env.DISPLAY ?? ':0'];
   // The test pattern carries the clock; KMS frames live on the GPU and come down to memory for the encoder (this
   // needs a linear, mappable framebuffer, and ffmpeg with CAP_SYS_ADMIN).
@@ -120,7 +133,7 @@ export function ffmpegArgs(
     '0:v',
     ...filter,
     ...(codec === 'h264'
-      ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline']
+      ? H264_SOFTWARE
       : // VP8 for browsers without H.264: libvpx's realtime mode, fastest, no lookahead, error resilient.
         [
           '-c:v',
