@@ -4,7 +4,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { authenticateMachine } from '../../core/agents/join-codes.ts';
 import { processPresence, type AgentMetrics } from '../../core/agents/presence.ts';
-import { GPU_ENCODERS, MAX_CPU_SCORE, MAX_ENCODE_FPS, recordBenchmark } from '../../core/agents/record-benchmark.ts';
+import { recordBenchmark } from '../../core/agents/record-benchmark.ts';
+import { BENCHMARK_FIELDS } from '../v1/agent.ts';
 import type { AppContext } from '../../core/context.ts';
 import { isAppError } from '../../core/errors.ts';
 import { markSessionStarted, recordSessionMetrics } from '../../core/gameboost/session-progress.ts';
@@ -33,14 +34,7 @@ const Message = z.discriminatedUnion('type', [
       .partial()
       .optional(),
   }),
-  z.object({
-    type: z.literal('benchmark'),
-    cpuScore: z.number().int().min(0).max(MAX_CPU_SCORE),
-    gpu: z.string().max(200).optional(),
-    encodeFps: z.int().min(0).max(MAX_ENCODE_FPS).optional(),
-    gpuEncoder: z.enum(GPU_ENCODERS).optional(),
-    gpuEncodeFps: z.int().min(0).max(MAX_ENCODE_FPS).optional(),
-  }),
+  z.object({ type: z.literal('benchmark'), ...BENCHMARK_FIELDS }),
   z.object({ type: z.literal('session-started'), sessionId: z.uuid() }),
   z.object({ type: z.literal('metrics'), sessionId: z.uuid(), sample: Sample }),
   z.object({ type: z.literal('signal'), sessionId: z.uuid(), data: z.record(z.string(), z.unknown()) }),

@@ -10,6 +10,25 @@ import { defineRoute } from '../rest/route.ts';
 /** The header the agent's REST calls carry its machine credential in (Authorization carries personal access tokens). */
 export const AGENT_CREDENTIAL_HEADER = 'x-agent-credential';
 
+/** What an agent reports of `agent bench`, over REST here and over its WebSocket (api/agent/gateway.ts) alike. */
+export const BENCHMARK_FIELDS = {
+  cpuScore: z.int().min(0).max(MAX_CPU_SCORE),
+  gpu: z.string().trim().min(1).max(200).optional(),
+  encodeFps: z
+    .int()
+    .min(0)
+    .max(MAX_ENCODE_FPS)
+    .optional()
+    .meta({ description: 'Frames per second the host encodes 1280×720 at in software (libx264).' }),
+  gpuEncoder: z.enum(GPU_ENCODERS).optional(),
+  gpuEncodeFps: z
+    .int()
+    .min(0)
+    .max(MAX_ENCODE_FPS)
+    .optional()
+    .meta({ description: 'The same with the hardware encoder, when one runs: the GPU score.' }),
+};
+
 async function callingMachine(app: AppContext, req: Request) {
   const machine = await authenticateMachine(app, req.get(AGENT_CREDENTIAL_HEADER) ?? '');
   if (!machine) throw new AppError('UNAUTHENTICATED', 'unknown or revoked machine credential: run `agent join` again');
@@ -72,23 +91,7 @@ export const agentBenchmarkRoute = defineRoute({
     'No token: the machine credential goes in the `X-Agent-Credential` header. The score is shown on the machine’s offers and in /machines; the latest report wins.',
   tags: ['agents'],
   auth: 'none',
-  body: z.strictObject({
-    cpuScore: z.int().min(0).max(MAX_CPU_SCORE),
-    gpu: z.string().trim().min(1).max(200).optional(),
-    encodeFps: z
-      .int()
-      .min(0)
-      .max(MAX_ENCODE_FPS)
-      .optional()
-      .meta({ description: 'Frames per second the host encodes 1280×720 at in software (libx264).' }),
-    gpuEncoder: z.enum(GPU_ENCODERS).optional(),
-    gpuEncodeFps: z
-      .int()
-      .min(0)
-      .max(MAX_ENCODE_FPS)
-      .optional()
-      .meta({ description: 'The same with the hardware encoder, when one runs: the GPU score.' }),
-  }),
+  body: z.strictObject(BENCHMARK_FIELDS),
   response: {
     status: 200,
     description: 'Recorded.',
