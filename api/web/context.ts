@@ -16,8 +16,8 @@ export type WebContext = {
   viewer: Viewer | null;
   /** This session's CSRF token, for the hidden `_csrf` field of every form; null when signed out. */
   csrf: string | null;
-  /** The session cookie's secret (to check CSRF); null when signed out. */
-  sessionToken: string | null;
+  /** Whether a form's `_csrf` field is this session's token (compared in constant time); false when signed out. */
+  csrfValid(sent: string): boolean;
   /** The language of the page: the viewer's choice, else the browser's Accept-Language. */
   locale: Locale;
   /** A localized sentence for a business error code (the same texts as the bots). */

@@ -5,7 +5,7 @@ import { createRequestHandler } from '@react-router/express';
 import express, { type Request, type Router } from 'express';
 import { matchRoutes, type RouteObject, type ServerBuild } from 'react-router';
 import type { AppContext } from '../../core/context.ts';
-import { csrfTokenOf, viewerOfSession, type Locale } from '../../core/web/web-auth.ts';
+import { csrfMatches, csrfTokenOf, viewerOfSession, WEB_SESSION_DAYS, type Locale } from '../../core/web/web-auth.ts';
 import { errorMessage, pickLocale } from '../../bots/i18n.ts';
 import { HTTP_STATUS } from '../problem.ts';
 import { LANGUAGE_COOKIE, OAUTH_STATE_COOKIE, SESSION_COOKIE, type WebContext } from './context.ts';
@@ -62,7 +62,7 @@ export async function viewerOfRequest(req: Request, app: AppContext) {
 /**
  * The web companion: React Router 7 (framework mode) rendered by this Express app, the built browser assets, and
  * the request's viewer from the session cookie (httpOnly, SameSite=Lax; Secure behind https). Forms carry a CSRF
- * token derived from the session secret; actions check it and the Origin.
+ * token derived from the session secret; actions check it.
  */
 export async function webRouter(options: {
   appContext: () => AppContext;
@@ -76,7 +76,7 @@ export async function webRouter(options: {
   const build = (await import(pathToFileURL(path.join(dir, 'server', 'index.js')).href)) as ServerBuild;
   const secure = options.secureCookies;
   const cookies: WebContext['cookies'] = {
-    session: (token) => cookie(SESSION_COOKIE, token, { maxAgeSeconds: 30 * 24 * 3600, secure }),
+    session: (token) => cookie(SESSION_COOKIE, token, { maxAgeSeconds: WEB_SESSION_DAYS * 24 * 3600, secure }),
     clearSession: () => cookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure }),
     oauthState: (state) => cookie(OAUTH_STATE_COOKIE, state, { maxAgeSeconds: 600, secure }),
     clearOauthState: () => cookie(OAUTH_STATE_COOKIE, '', { maxAgeSeconds: 0, secure }),
@@ -112,8 +112,8 @@ export async function webRouter(options: {
           app,
           services: options.services,
           viewer,
-          sessionToken: viewer ? token : null,
           csrf: viewer && token ? csrfTokenOf(token) : null,
+          csrfValid: (sent) => Boolean(viewer && token) && csrfMatches(token ?? '', sent),
           locale,
           errorMessage: (lang, code) => {
             try {

@@ -27,7 +27,7 @@ export function refusal(context: AppLoadContext, code: string) {
 export async function readForm(context: AppLoadContext, request: Request): Promise<FormData> {
   requireViewer(context, request);
   const form = await request.formData();
-  if (!context.csrf || form.get('_csrf') !== context.csrf) throw refusal(context, 'CSRF_FAILED');
+  if (!context.csrfValid(field(form, '_csrf'))) throw refusal(context, 'CSRF_FAILED');
   return form;
 }
 
