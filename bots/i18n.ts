@@ -5,8 +5,9 @@ import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundl
 import { ErrorCodes, type ErrorCode } from '../core/errors.ts';
 import { MICROS_PER_UNIT } from '../core/money/amount.ts';
 
-export const LOCALES = ['en', 'ru'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from '../lib/locales.ts';
+
+export { LOCALES, type Locale };
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'locales');
 

@@ -6,7 +6,7 @@ import express, { type Request, type Router } from 'express';
 import { matchRoutes, type RouteObject, type ServerBuild } from 'react-router';
 import type { AppContext } from '../../core/context.ts';
 import { csrfMatches, csrfTokenOf, viewerOfSession, WEB_SESSION_DAYS, type Locale } from '../../core/web/web-auth.ts';
-import { errorMessage, pickLocale } from '../../bots/i18n.ts';
+import { errorMessage, LOCALES, pickLocale } from '../../bots/i18n.ts';
 import { HTTP_STATUS } from '../problem.ts';
 import { LANGUAGE_COOKIE, OAUTH_STATE_COOKIE, SESSION_COOKIE, type WebContext } from './context.ts';
 import type { WebServices } from './services.ts';
@@ -105,9 +105,8 @@ export async function webRouter(options: {
         const requestCookies = parseCookies(req.headers.cookie);
         const token = requestCookies[SESSION_COOKIE] ?? null;
         const viewer = token ? await viewerOfSession(app, token) : null;
-        const chosen = requestCookies[LANGUAGE_COOKIE];
-        const locale: Locale =
-          viewer?.locale ?? (chosen === 'en' || chosen === 'ru' ? chosen : pickLocale(req.get('accept-language')));
+        const chosen = LOCALES.find((known) => known === requestCookies[LANGUAGE_COOKIE]);
+        const locale: Locale = viewer?.locale ?? chosen ?? pickLocale(req.get('accept-language'));
         return {
           app,
           services: options.services,

@@ -3,6 +3,7 @@ import type { Actor, AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { ensureUserByIdentity } from '../users/ensure-user.ts';
 import { uuidv7 } from '../../lib/uuid.ts';
+import type { Locale } from '../../lib/locales.ts';
 
 export const LOGIN_LINK_TTL_MINUTES = 10;
 export const WEB_SESSION_DAYS = 30;
@@ -14,7 +15,7 @@ const sha256 = (kind: string, value: string) =>
 const newToken = () => randomBytes(32).toString('base64url');
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-export type Locale = 'en' | 'ru';
+export type { Locale };
 
 /** The person a browser session belongs to. */
 export interface Viewer extends Actor {

@@ -3,8 +3,9 @@ import { useRouteLoaderData } from 'react-router';
 import en from '../../locales/en/web.ftl?raw';
 import ru from '../../locales/ru/web.ftl?raw';
 
-export type Locale = 'en' | 'ru';
-export const LOCALES: readonly Locale[] = ['en', 'ru'];
+import type { Locale } from '../../lib/locales.ts';
+
+export type { Locale };
 
 function bundle(locale: Locale, source: string): FluentBundle {
   const b = new FluentBundle(locale, { useIsolating: false });
