@@ -6,7 +6,7 @@
  * benchmark and saying goodbye.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -24,6 +24,7 @@ import { machines } from '../bots/commands/machines.ts';
 import { createLogger } from '../lib/logger.ts';
 import { appContext } from './helpers/app.ts';
 import { startApi, type CallResult, type TestApi } from './helpers/api.ts';
+import { hasFfmpeg } from './helpers/host-tools.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
 
 // Answers are probed as loose JSON; their shapes are checked by the routes' response schemas.
@@ -31,7 +32,6 @@ import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 const root = path.join(import.meta.dirname, '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'pr-agent-gw-'));
 const prefix = `test-agent-${Math.random().toString(36).slice(2)}`;

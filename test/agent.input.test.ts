@@ -4,16 +4,15 @@
  * installed (.ci/run installs both) the events move the pointer of a real X display.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createInjector, keysymOf, xdotoolLines } from '../agent/inject.ts';
 import { inputEvent } from '../agent/stream.ts';
 import { LOOK_PIXELS_PER_TICK, padState, padTransition, RESTING_PAD, type PadState } from '../agent/pad.ts';
+import { installed, startXvfb } from './helpers/host-tools.ts';
 
-const installed = (command: string) =>
-  spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 const hasX = installed('Xvfb');
 const hasXdotool = installed('xdotool');
 const hasXev = installed('xev');
@@ -130,36 +129,22 @@ test(
   'on an X display, the viewer moves the pointer through xdotool',
   { skip: !(hasX && hasXdotool) && 'Xvfb or xdotool is not installed' },
   async () => {
-    const display = `:${90 + (process.pid % 9)}`;
-    const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const x = await startXvfb(90);
     const logged: string[] = [];
     let injector: ReturnType<typeof createInjector> | null = null;
     try {
-      const where = () => {
-        try {
-          return execFileSync('xdotool', ['getmouselocation'], {
-            env: { ...process.env, DISPLAY: display },
-            stdio: ['ignore', 'pipe', 'ignore'],
-          })
-            .toString()
-            .trim();
-        } catch {
-          return '';
-        }
-      };
-      for (let i = 0; i < 50 && !where(); i += 1) await sleep(100);
-      injector = createInjector(display, (line) => logged.push(line));
+      injector = createInjector(x.display, (line) => logged.push(line));
       assert.equal(injector.kind, 'xdotool');
       injector.inject('s1', { kind: 'mouse', x: 321, y: 123, buttons: 0 });
-      for (let i = 0; i < 50 && !where().startsWith('x:321 y:123'); i += 1) await sleep(50);
-      assert.match(where(), /^x:321 y:123 /);
+      for (let i = 0; i < 50 && x.pointer()?.x !== 321; i += 1) await sleep(50);
+      assert.deepEqual(x.pointer(), { x: 321, y: 123 });
       injector.inject('s1', { kind: 'key', code: 'ShiftLeft', down: true });
       injector.inject('s1', { kind: 'key', code: 'ShiftLeft', down: false });
       await sleep(100);
       assert.deepEqual(logged, []);
     } finally {
       injector?.close();
-      xvfb.kill();
+      x.close();
     }
   },
 );
@@ -177,25 +162,11 @@ test(
   'on an X display, a gamepad presses and releases keys and its right stick moves the pointer until it rests',
   { skip: !(hasX && hasXdotool && hasXev) && 'Xvfb, xdotool or xev (x11-utils) is not installed' },
   async () => {
-    const display = `:${80 + (process.pid % 9)}`;
-    const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const { display, pointer, close } = await startXvfb(80);
     let xev: ReturnType<typeof spawn> | null = null;
     let injector: ReturnType<typeof createInjector> | null = null;
     const logged: string[] = [];
     try {
-      const pointer = () => {
-        try {
-          const out = execFileSync('xdotool', ['getmouselocation'], {
-            env: { ...process.env, DISPLAY: display },
-            stdio: ['ignore', 'pipe', 'ignore'],
-          });
-          const [, x, y] = /^x:(\d+) y:(\d+)/.exec(out.toString()) ?? [];
-          return x === undefined ? null : { x: Number(x), y: Number(y) };
-        } catch {
-          return null;
-        }
-      };
-      for (let i = 0; i < 50 && !pointer(); i += 1) await sleep(100);
       // xev on the root window sees the keys X delivers there (no window manager, focus follows the pointer).
       let seen = '';
       xev = spawn('xev', ['-root', '-event', 'keyboard'], { env: { ...process.env, DISPLAY: display } });
@@ -225,7 +196,7 @@ test(
     } finally {
       injector?.close();
       xev?.kill();
-      xvfb.kill();
+      close();
     }
   },
 );

@@ -10,7 +10,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import nodeDataChannel from 'node-datachannel';
 import { createClient } from 'redis';
 import WebSocket from 'ws';
@@ -24,6 +23,7 @@ import { appContext } from './helpers/app.ts';
 import { startApi, type TestApi } from './helpers/api.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
 import { hasFfmpeg, streamingNode as startStreamingNode } from './helpers/gameboost.ts';
+import { installed, startXvfb } from './helpers/host-tools.ts';
 
 const debug = (line: string) => process.env.E2E_DEBUG && process.stderr.write(`${line}\n`);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -287,29 +287,14 @@ test(
   },
 );
 
-const installed = (command: string) =>
-  spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-
 test(
   "a real X display: the agent captures Xvfb (x11grab) and the viewer's mouse moves its pointer (xdotool)",
   { skip: !(hasFfmpeg && installed('Xvfb') && installed('xdotool')) && 'ffmpeg, Xvfb or xdotool is not installed' },
   async () => {
-    const display = `:${70 + (process.pid % 9)}`;
-    const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    const pointer = () => {
-      try {
-        return execFileSync('xdotool', ['getmouselocation'], {
-          env: { ...process.env, DISPLAY: display },
-          stdio: ['ignore', 'pipe', 'ignore'],
-        }).toString();
-      } catch {
-        return '';
-      }
-    };
+    const { display, pointer, close } = await startXvfb(70);
     const before = process.env.DISPLAY;
     const injector = createInjector(display, (line) => debug(`injector: ${line}`));
     try {
-      await until(() => pointer() !== '', 'Xvfb');
       process.env.DISPLAY = display;
       const { seeker, offer, hub, agent } = await streamingNode(api, 'x11', LIGHT_STREAM, {
         source: 'x11',
@@ -318,7 +303,7 @@ test(
       const { viewer } = await rentAndWatch(api, seeker.token, offer.id);
       await until(() => viewer.state.input?.isOpen() === true, 'the input channel');
       viewer.state.input?.sendMessage(JSON.stringify({ kind: 'mouse', x: 200, y: 100, buttons: 0 }));
-      await until(() => pointer().startsWith('x:200 y:100 '), 'the pointer to move on the captured display');
+      await until(() => pointer()?.x === 200 && pointer()?.y === 100, 'the pointer to move on the captured display');
       viewer.close();
       hub.stopAll();
       await agent.stop();
@@ -326,7 +311,7 @@ test(
       if (before === undefined) delete process.env.DISPLAY;
       else process.env.DISPLAY = before;
       injector.close();
-      xvfb.kill();
+      close();
     }
   },
 );

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from 'playwright-core';
@@ -8,19 +7,12 @@ import type { Presence } from '../../core/agents/presence.ts';
 import { fund } from './app.ts';
 import type { TestApi } from './api.ts';
 import type { TestDatabase } from './db.ts';
+import { hasFfmpeg } from './host-tools.ts';
 
 /** Debian's Chromium (package chromium), driven by playwright-core in the GameBoost tests and the stream benchmark. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Whether ffmpeg runs here (the agent encodes with it). */
-export const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-hide_banner', '-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+export { hasFfmpeg };
 
 /** Why a browser stream cannot run here (Chromium or ffmpeg missing), or null when it can. */
 export function browserStreamMissing(): string | null {
